@@ -1,0 +1,2 @@
+export * from './secp256k1.js';
+export * from './errors.js';

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vite';
+import { resolve } from 'node:path';
+
+// One config: `vite build` makes the page client library (with its module Worker and the WASM
+// module as assets) and the demo page; `vite` (dev) serves the demo page and the browser test
+// harness under /test/browser/pages/.
+export default defineConfig(({ mode }) => ({
+  root: resolve(import.meta.dirname),
+  server: { fs: { allow: [resolve(import.meta.dirname)] } },
+  worker: { format: 'es' },
+  build:
+    mode === 'demo'
+      ? { outDir: 'dist/web', emptyOutDir: true, rollupOptions: { input: resolve(import.meta.dirname, 'web/index.html') } }
+      : {
+          outDir: 'dist/lib',
+          emptyOutDir: true,
+          sourcemap: true,
+          lib: {
+            entry: resolve(import.meta.dirname, 'src/worker/client.ts'),
+            formats: ['es'],
+            fileName: () => 'lightning-worker.js',
+          },
+        },
+}));
