@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './static.js';
+export * from './esplora.js';
+export * from './bitcoind.js';
+export * from './spec.js';

@@ -1,0 +1,41 @@
+// The `--chain` flag and the Worker's `chain` option, parsed into a ChainSource.
+import type { ChainSource, Network } from './types.js';
+import { ChainError } from './types.js';
+import { StaticChain } from './static.js';
+import { EsploraChain } from './esplora.js';
+import { BitcoindChain } from './bitcoind.js';
+
+export type ChainSpec =
+  | { static: number | true; feeratePerKw?: number }
+  | { esplora: string; pollIntervalMs?: number }
+  | { bitcoind: string; pollIntervalMs?: number };
+
+/** `esplora:URL | bitcoind:http://user:pass@host:port | static[:HEIGHT]` */
+export function parseChainFlag(text: string): ChainSpec {
+  if (text === 'static') return { static: true };
+  const m = /^(esplora|bitcoind|static):(.+)$/.exec(text);
+  if (!m) throw new ChainError('BAD_SPEC', `bad --chain value "${text}": use esplora:URL, bitcoind:URL or static[:HEIGHT]`);
+  const [, kind, rest] = m as unknown as [string, string, string];
+  if (kind === 'static') {
+    if (!/^\d+$/.test(rest)) throw new ChainError('BAD_SPEC', `static chain height must be a number, got "${rest}"`);
+    return { static: Number(rest) };
+  }
+  if (!/^https?:\/\//.test(rest)) throw new ChainError('BAD_SPEC', `${kind} URL must start with http:// or https://`);
+  return kind === 'esplora' ? { esplora: rest } : { bitcoind: rest };
+}
+
+export function createChainSource(spec: ChainSpec, network: Network, onError?: (e: unknown) => void): ChainSource {
+  if ('static' in spec) {
+    // Synthetic funding and zero-conf on a chain nobody can check is for tests and demos only.
+    if (network !== 'regtest') throw new ChainError('BAD_SPEC', 'the static chain source is only allowed on regtest');
+    return new StaticChain({
+      network,
+      ...(spec.static === true ? {} : { height: spec.static }),
+      ...(spec.feeratePerKw !== undefined ? { feeratePerKw: spec.feeratePerKw } : {}),
+    });
+  }
+  if ('esplora' in spec) {
+    return new EsploraChain({ url: spec.esplora, network, ...(spec.pollIntervalMs ? { pollIntervalMs: spec.pollIntervalMs } : {}), ...(onError ? { onError } : {}) });
+  }
+  return new BitcoindChain({ url: spec.bitcoind, network, ...(spec.pollIntervalMs ? { pollIntervalMs: spec.pollIntervalMs } : {}), ...(onError ? { onError } : {}) });
+}
