@@ -7,7 +7,7 @@ import { addAttribution, AttributionVerifier } from './attribution.js';
 import { OnionError } from './errors.js';
 import { deriveKey, xorKeystreamInPlace } from './keys.js';
 import { decodeFailureMessage, encodeFailureMessage, type DecodedFailureMessage, type FailureMessageInput } from './failure-message.js';
-import { isBadOnion } from './failure-codes.js';
+import { clnFailcodeName, isBadOnion } from './failure-codes.js';
 
 /** BOLT 4: failure_len + pad_len SHOULD be 256, so that all packets look alike. */
 export const DEFAULT_FAILURE_PAD_TARGET = 256;
@@ -151,8 +151,8 @@ export function decodeFailurePacket(sharedSecrets: Uint8Array[], packet: Failure
       if (res.message.failcodename !== undefined) res.failcodename = res.message.failcodename;
     } catch (e) {
       res.fields_error = e instanceof Error ? e.message : String(e);
-      const m = decodeFailureMessage(msg.subarray(0, 2));
-      if (m.failcodename !== undefined) res.failcodename = m.failcodename;
+      const name = clnFailcodeName(failcode);
+      if (name !== undefined) res.failcodename = name;
     }
     if (attribution) res.attribution = attribution;
     return res;
