@@ -24,7 +24,7 @@ const pubs = privs.map((k) => pubkeyCreate(k));
 const sessionKey = fromHex('61'.repeat(32));
 const paymentHash = fromHex('42'.repeat(32));
 const secret = fromHex('11'.repeat(32));
-const route = pubs.map((pubkey, i) => ({ pubkey, short_channel_id: ((700000n + BigInt(i)) << 40n) | (1n << 16n) | BigInt(i) as unknown as Scid, amount_msat: 10_000n + BigInt(N - i) * 10n, delay: 18 + 40 * (N - 1 - i) }));
+const route = pubs.map((pubkey, i) => ({ pubkey, short_channel_id: (((700000n + BigInt(i)) << 40n) | (1n << 16n) | BigInt(i)) as Scid, amount_msat: 10_000n + BigInt(N - i) * 10n, delay: 18 + 40 * (N - 1 - i) }));
 const scidStr = (s: bigint) => `${s >> 40n}x${(s >> 16n) & 0xffffffn}x${s & 0xffffn}`;
 
 describe('Electrum peels our onions', () => {
