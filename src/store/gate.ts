@@ -29,6 +29,14 @@ export class StoreGate {
     if (this.state === 'failed') throw new StoreError('FAILED', `${this.what} has failed and stopped: ${this.reason}`);
   }
 
+  /**
+   * For a call accepted earlier that has waited its turn: throws FAILED if the store failed
+   * meanwhile. A close meanwhile does not stop it (close waits for accepted calls).
+   */
+  checkNotFailed(): void {
+    if (this.state === 'failed') throw new StoreError('FAILED', `${this.what} has failed and stopped: ${this.reason}`);
+  }
+
   /** Enters the failed state (first reason wins); later calls reject with FAILED. */
   fail(reason: string): void {
     if (this.state !== 'open') return;

@@ -93,11 +93,10 @@ export function compareKeys(a: AnyKey, b: AnyKey): number {
   }
 }
 
-/** IndexedDB "evaluate a key path" for one path ("a" or "a.b.c"); undefined on failure. */
-function readPath(rec: StoreValue | undefined, path: string): unknown {
-  if (path === '') return rec;
+/** IndexedDB "evaluate a key path" for one path split into members; undefined on failure. */
+function readPath(rec: StoreValue | undefined, parts: readonly string[]): unknown {
   let cur: unknown = rec;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     // The spec's one special case that applies to StoreValues: "length" of a string or array.
     if (part === 'length' && (typeof cur === 'string' || Array.isArray(cur))) {
       cur = cur.length;
@@ -110,21 +109,37 @@ function readPath(rec: StoreValue | undefined, path: string): unknown {
   return cur;
 }
 
-/** IndexedDB "extract a key from a value using a key path"; undefined when it yields no valid key. */
-export function extractKey(rec: StoreRecord, keyPath: string | string[]): AnyKey | undefined {
-  if (typeof keyPath === 'string') return asKey(readPath(rec, keyPath));
-  const out: AnyKey[] = [];
-  for (const p of keyPath) {
-    const k = asKey(readPath(rec, p));
-    if (k === undefined) return undefined;
-    out.push(k);
+export type KeyExtractor = (rec: StoreRecord) => AnyKey | undefined;
+
+/**
+ * Compiles IndexedDB "extract a key from a value using a key path" (dotted paths, compound
+ * lists) once per index, since it runs for every index of every row written.
+ */
+export function keyExtractor(keyPath: string | string[]): KeyExtractor {
+  if (typeof keyPath === 'string') {
+    const parts = keyPath.split('.');
+    return (rec) => asKey(readPath(rec, parts));
   }
-  return out;
+  const paths = keyPath.map((p) => p.split('.'));
+  return (rec) => {
+    const out: AnyKey[] = [];
+    for (const parts of paths) {
+      const k = asKey(readPath(rec, parts));
+      if (k === undefined) return undefined;
+      out.push(k);
+    }
+    return out;
+  };
+}
+
+/** One-off key extraction (hot paths keep a keyExtractor). */
+export function extractKey(rec: StoreRecord, keyPath: string | string[]): AnyKey | undefined {
+  return keyExtractor(keyPath)(rec);
 }
 
 /** The primary key of a record being written; a missing or invalid one is BAD_KEY (IndexedDB: DataError). */
-export function primaryKeyOf(rec: StoreRecord, keyPath: string | string[], table: string): AnyKey {
-  const k = extractKey(rec, keyPath);
+export function primaryKeyOf(rec: StoreRecord, keyPath: string | string[], table: string, extract?: KeyExtractor): AnyKey {
+  const k = extract === undefined ? extractKey(rec, keyPath) : extract(rec);
   if (k === undefined) {
     const shown = typeof keyPath === 'string' ? keyPath : `[${keyPath.join(', ')}]`;
     throw new StoreError('BAD_KEY', `record for table ${table} has no valid primary key at ${shown}`);

@@ -1,6 +1,6 @@
 // The in-memory database: tables, all-or-nothing commits and migrations. The memory store is this
 // plus a Store facade; the file store is this plus a journal it replays into it on open.
-import { primaryKeyOf, requireKey, type AnyKey } from './keys.js';
+import { requireKey, type AnyKey } from './keys.js';
 import { MemoryTable } from './memory-table.js';
 import { migrationError, planMigration } from './schema.js';
 import { StoreError, type Key, type Migration, type MigrationTx, type StoreRecord, type TableSpec, type WriteOp } from './types.js';
@@ -57,7 +57,7 @@ export class MemoryDatabase {
       const table = this.table(op.table);
       if ('put' in op) {
         const rec = trusted ? op.put : normalizeRecord(op.put, table.name);
-        return { table, pk: primaryKeyOf(rec, table.keyPath, table.name), rec };
+        return { table, pk: table.primaryKey(rec), rec };
       }
       if ('delete' in op) return { table, pk: requireKey(op.delete, `delete key for table ${table.name}`) };
       throw new StoreError('BAD_VALUE', 'an operation needs `put` or `delete`');

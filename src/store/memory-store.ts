@@ -33,7 +33,7 @@ export abstract class MemoryBackedStore implements Store {
   protected read<T>(fn: () => T): Promise<T> {
     return this.gate.run(() =>
       this.exclusive(async () => {
-        this.gate.check();
+        this.gate.checkNotFailed();
         return fn();
       }),
     );
@@ -62,7 +62,7 @@ export abstract class MemoryBackedStore implements Store {
   commit(ops: WriteOp[]): Promise<void> {
     return this.gate.runCommit(() =>
       this.exclusive(async () => {
-        this.gate.check();
+        this.gate.checkNotFailed();
         if (this.readOnly) throw new StoreError('READ_ONLY', 'this store was opened read-only');
         this.beforeCommit(ops);
         const applied = this.db.commit(ops);

@@ -1,7 +1,7 @@
 // One table held in memory: rows ordered by primary key plus one ordered list per index, each
 // entry pointing at the row object itself (rows are never mutated in place, so sharing is safe).
 // Used by the memory store and, after replaying its journal, by the file store.
-import { compareKeys, extractKey, type AnyKey, type Bounds } from './keys.js';
+import { compareKeys, keyExtractor, primaryKeyOf, type AnyKey, type Bounds, type KeyExtractor } from './keys.js';
 import { SortedList, type Cursor } from './sorted-list.js';
 import { StoreError, type IndexSpec, type StoreRecord, type TableSpec } from './types.js';
 
@@ -15,6 +15,7 @@ const byKeyThenPk = (a: Entry, b: Entry): number => compareKeys(a.key, b.key) ||
 
 interface MemoryIndex {
   spec: IndexSpec;
+  keyOf: KeyExtractor;
   list: SortedList<Entry>;
 }
 
@@ -28,11 +29,19 @@ export class MemoryTable {
   private readonly primary = new SortedList<Entry>(byKeyThenPk);
   private readonly indexes = new Map<string, MemoryIndex>();
   private specIndexes: IndexSpec[] = [];
+  private readonly pkOf: KeyExtractor;
 
   constructor(
     readonly name: string,
     readonly keyPath: string | string[],
-  ) {}
+  ) {
+    this.pkOf = keyExtractor(keyPath);
+  }
+
+  /** The primary key of a record to be written (BAD_KEY if it has none). */
+  primaryKey(rec: StoreRecord): AnyKey {
+    return primaryKeyOf(rec, this.keyPath, this.name, this.pkOf);
+  }
 
   get spec(): TableSpec {
     return { name: this.name, keyPath: this.keyPath, indexes: this.specIndexes.map((i) => ({ ...i })) };
@@ -59,7 +68,7 @@ export class MemoryTable {
   checkUnique(pk: AnyKey, rec: StoreRecord): void {
     for (const idx of this.indexes.values()) {
       if (idx.spec.unique !== true) continue;
-      const key = extractKey(rec, idx.spec.keyPath);
+      const key = idx.keyOf(rec);
       if (key === undefined) continue;
       const hit = idx.list.at(idx.list.seek((e) => compareKeys(e.key, key) >= 0));
       if (hit !== undefined && compareKeys(hit.key, key) === 0 && compareKeys(hit.pk, pk) !== 0) {
@@ -94,13 +103,13 @@ export class MemoryTable {
   }
 
   private indexOne(idx: MemoryIndex, pk: AnyKey, rec: StoreRecord): void {
-    const key = extractKey(rec, idx.spec.keyPath);
+    const key = idx.keyOf(rec);
     if (key !== undefined) idx.list.insert({ key, pk, rec });
   }
 
   private unindex(pk: AnyKey, rec: StoreRecord): void {
     for (const idx of this.indexes.values()) {
-      const key = extractKey(rec, idx.spec.keyPath);
+      const key = idx.keyOf(rec);
       if (key === undefined) continue;
       const cur = idx.list.find({ key, pk, rec });
       if (cur !== undefined) idx.list.removeAt(cur);
@@ -109,7 +118,7 @@ export class MemoryTable {
 
   /** Adds an index over the existing rows; CONSTRAINT (and no index) if a unique one has duplicates. */
   addIndex(spec: IndexSpec): void {
-    const idx: MemoryIndex = { spec: { ...spec }, list: new SortedList<Entry>(byKeyThenPk) };
+    const idx: MemoryIndex = { spec: { ...spec }, keyOf: keyExtractor(spec.keyPath), list: new SortedList<Entry>(byKeyThenPk) };
     this.primary.forEach((e) => this.indexOne(idx, e.pk, e.rec));
     if (spec.unique === true) {
       let prev: Entry | undefined;
