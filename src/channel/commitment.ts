@@ -18,11 +18,13 @@ import type { HtlcDirection } from './fees.js';
 import { commitmentFee, isHtlcTrimmed } from './fees.js';
 import {
   anchorWitnessScript,
-  offeredHtlcWitnessScript,
-  receivedHtlcWitnessScript,
+  htlcScriptContext,
+  offeredHtlcScript,
+  receivedHtlcScript,
   toLocalWitnessScript,
   toRemoteOutput,
 } from './scripts.js';
+import type { HtlcScriptContext } from './scripts.js';
 import { MAX_COMMITMENT_NUMBER } from './shachain.js';
 import { ChannelError } from './errors.js';
 
@@ -190,11 +192,8 @@ export function commitmentAmounts(spec: CommitmentSpec): CommitmentAmounts {
   };
 }
 
-function htlcOutput(spec: CommitmentSpec, h: CommitmentHtlc): CommitmentOutput {
-  const witness_script =
-    h.direction === 'offered'
-      ? offeredHtlcWitnessScript(spec.channel_type, spec.keys, h.payment_hash)
-      : receivedHtlcWitnessScript(spec.channel_type, spec.keys, h.payment_hash, h.cltv_expiry);
+function htlcOutput(ctx: HtlcScriptContext, h: CommitmentHtlc): CommitmentOutput {
+  const witness_script = h.direction === 'offered' ? offeredHtlcScript(ctx, h.payment_hash) : receivedHtlcScript(ctx, h.payment_hash, h.cltv_expiry);
   return {
     kind: h.direction === 'offered' ? 'offered_htlc' : 'received_htlc',
     amount_sat: msatToSat(h.amount_msat),
@@ -248,7 +247,10 @@ export function buildCommitmentTx(spec: CommitmentSpec): CommitmentTx {
     if (amounts.has_to_local || htlcs) outputs.push(anchorOutput('to_local_anchor', funding.local_funding_pubkey));
     if (amounts.has_to_remote || htlcs) outputs.push(anchorOutput('to_remote_anchor', funding.remote_funding_pubkey));
   }
-  for (const h of amounts.untrimmed_htlcs) outputs.push(htlcOutput(spec, h));
+  if (amounts.untrimmed_htlcs.length > 0) {
+    const ctx = htlcScriptContext(spec.channel_type, keys);
+    for (const h of amounts.untrimmed_htlcs) outputs.push(htlcOutput(ctx, h));
+  }
   outputs.sort(compareOutputs);
 
   const fundingOut = fundingOutput(funding.local_funding_pubkey, funding.remote_funding_pubkey);

@@ -29,7 +29,19 @@ export interface HtlcTx {
   readonly fee_sat: Sat;
 }
 
-export function buildHtlcTx(commitment: CommitmentTx, ref: HtlcOutputRef): HtlcTx {
+/** The revocable, delayed output every HTLC tx of a commitment pays to (the same for all of them). */
+export interface HtlcTxOutputScript {
+  readonly witness_script: Bytes;
+  readonly script_pubkey: Bytes;
+}
+
+export function htlcTxOutputScript(commitment: CommitmentTx): HtlcTxOutputScript {
+  const { spec } = commitment;
+  const witness_script = toLocalWitnessScript(spec.keys.revocation_pubkey, spec.to_self_delay, spec.keys.local_delayed_pubkey);
+  return { witness_script, script_pubkey: p2wsh(witness_script) };
+}
+
+export function buildHtlcTx(commitment: CommitmentTx, ref: HtlcOutputRef, output: HtlcTxOutputScript = htlcTxOutputScript(commitment)): HtlcTx {
   const { spec } = commitment;
   const out = commitment.outputs[ref.output_index];
   if (!out || out.htlc !== ref.htlc || !out.witness_script) {
@@ -41,7 +53,6 @@ export function buildHtlcTx(commitment: CommitmentTx, ref: HtlcOutputRef): HtlcT
   const amount = msatToSat(h.amount_msat);
   // Untrimmed HTLCs always cover their fee (that is what trimming checks), so this never goes negative.
   const value = (amount - fee) as Sat;
-  const output_witness_script = toLocalWitnessScript(spec.keys.revocation_pubkey, spec.to_self_delay, spec.keys.local_delayed_pubkey);
   const offered = h.direction === 'offered';
   const tx: Tx = {
     version: 2,
@@ -53,7 +64,7 @@ export function buildHtlcTx(commitment: CommitmentTx, ref: HtlcOutputRef): HtlcT
         witness: [],
       },
     ],
-    outputs: [{ value, scriptPubKey: p2wsh(output_witness_script) }],
+    outputs: [{ value, scriptPubKey: output.script_pubkey }],
     // HTLC-timeout cannot confirm before the HTLC expires; HTLC-success needs no lock.
     locktime: offered ? h.cltv_expiry : 0,
   };
@@ -65,12 +76,14 @@ export function buildHtlcTx(commitment: CommitmentTx, ref: HtlcOutputRef): HtlcT
     tx,
     input_witness_script: out.witness_script,
     input_amount_sat: out.amount_sat,
-    output_witness_script,
+    output_witness_script: output.witness_script,
     fee_sat: fee,
   };
 }
 
 /** Every HTLC tx of a commitment, in commitment output order (= htlc_signatures order). */
 export function buildHtlcTxs(commitment: CommitmentTx): HtlcTx[] {
-  return commitment.htlc_outputs.map((ref) => buildHtlcTx(commitment, ref));
+  if (commitment.htlc_outputs.length === 0) return [];
+  const output = htlcTxOutputScript(commitment);
+  return commitment.htlc_outputs.map((ref) => buildHtlcTx(commitment, ref, output));
 }

@@ -81,10 +81,31 @@ export interface HtlcScriptKeys {
   readonly remote_htlc_pubkey: Bytes;
 }
 
-function checkHtlcKeys(keys: HtlcScriptKeys, paymentHash: Bytes): void {
+/**
+ * What every HTLC script of one commitment shares, checked and hashed once: a commitment with
+ * hundreds of HTLCs would otherwise re-hash the revocation key for each of them.
+ */
+export interface HtlcScriptContext {
+  readonly channel_type: ChannelType;
+  readonly revocation_hash160: Bytes;
+  readonly local_htlc_pubkey: Bytes;
+  readonly remote_htlc_pubkey: Bytes;
+}
+
+export function htlcScriptContext(type: ChannelType, keys: HtlcScriptKeys): HtlcScriptContext {
   key33('revocationpubkey', keys.revocation_pubkey);
   key33('local_htlcpubkey', keys.local_htlc_pubkey);
   key33('remote_htlcpubkey', keys.remote_htlc_pubkey);
+  channelTypeRules(type);
+  return {
+    channel_type: type,
+    revocation_hash160: hash160(keys.revocation_pubkey),
+    local_htlc_pubkey: keys.local_htlc_pubkey,
+    remote_htlc_pubkey: keys.remote_htlc_pubkey,
+  };
+}
+
+function checkPaymentHash(paymentHash: Bytes): void {
   if (!(paymentHash instanceof Uint8Array) || paymentHash.length !== 32) throw new ChannelError('BAD_KEY', 'payment_hash must be 32 bytes');
 }
 
@@ -94,16 +115,16 @@ function csvOneSuffix(type: ChannelType): ScriptPart[] {
 }
 
 /** Revocation check shared by both HTLC scripts: `OP_DUP OP_HASH160 <H(revocationpubkey)> OP_EQUAL OP_IF OP_CHECKSIG OP_ELSE <remote_htlcpubkey> OP_SWAP OP_SIZE 32 OP_EQUAL`. */
-function htlcPrefix(keys: HtlcScriptKeys): ScriptPart[] {
+function htlcPrefix(ctx: HtlcScriptContext): ScriptPart[] {
   return [
     OP.OP_DUP,
     OP.OP_HASH160,
-    hash160(keys.revocation_pubkey),
+    ctx.revocation_hash160,
     OP.OP_EQUAL,
     OP.OP_IF,
     OP.OP_CHECKSIG,
     OP.OP_ELSE,
-    keys.remote_htlc_pubkey,
+    ctx.remote_htlc_pubkey,
     OP.OP_SWAP,
     OP.OP_SIZE,
     { num: 32 },
@@ -112,15 +133,15 @@ function htlcPrefix(keys: HtlcScriptKeys): ScriptPart[] {
 }
 
 /** Offered HTLC output (the holder pays): timeout via HTLC-timeout (2-of-2), or the remote with the preimage. */
-export function offeredHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKeys, paymentHash: Bytes): Bytes {
-  checkHtlcKeys(keys, paymentHash);
+export function offeredHtlcScript(ctx: HtlcScriptContext, paymentHash: Bytes): Bytes {
+  checkPaymentHash(paymentHash);
   return compileScript([
-    ...htlcPrefix(keys),
+    ...htlcPrefix(ctx),
     OP.OP_NOTIF,
     OP.OP_DROP,
     { num: 2 },
     OP.OP_SWAP,
-    keys.local_htlc_pubkey,
+    ctx.local_htlc_pubkey,
     { num: 2 },
     OP.OP_CHECKMULTISIG,
     OP.OP_ELSE,
@@ -129,24 +150,24 @@ export function offeredHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKeys
     OP.OP_EQUALVERIFY,
     OP.OP_CHECKSIG,
     OP.OP_ENDIF,
-    ...csvOneSuffix(type),
+    ...csvOneSuffix(ctx.channel_type),
     OP.OP_ENDIF,
   ]);
 }
 
 /** Received HTLC output (the holder is paid): success via HTLC-success (2-of-2 + preimage), or the remote after cltv_expiry. */
-export function receivedHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKeys, paymentHash: Bytes, cltvExpiry: number): Bytes {
-  checkHtlcKeys(keys, paymentHash);
+export function receivedHtlcScript(ctx: HtlcScriptContext, paymentHash: Bytes, cltvExpiry: number): Bytes {
+  checkPaymentHash(paymentHash);
   if (!Number.isInteger(cltvExpiry) || cltvExpiry < 0 || cltvExpiry > 0xffffffff) throw new ChannelError('BAD_SPEC', 'cltv_expiry must be a u32');
   return compileScript([
-    ...htlcPrefix(keys),
+    ...htlcPrefix(ctx),
     OP.OP_IF,
     OP.OP_HASH160,
     ripemd(paymentHash),
     OP.OP_EQUALVERIFY,
     { num: 2 },
     OP.OP_SWAP,
-    keys.local_htlc_pubkey,
+    ctx.local_htlc_pubkey,
     { num: 2 },
     OP.OP_CHECKMULTISIG,
     OP.OP_ELSE,
@@ -156,7 +177,15 @@ export function receivedHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKey
     OP.OP_DROP,
     OP.OP_CHECKSIG,
     OP.OP_ENDIF,
-    ...csvOneSuffix(type),
+    ...csvOneSuffix(ctx.channel_type),
     OP.OP_ENDIF,
   ]);
+}
+
+export function offeredHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKeys, paymentHash: Bytes): Bytes {
+  return offeredHtlcScript(htlcScriptContext(type, keys), paymentHash);
+}
+
+export function receivedHtlcWitnessScript(type: ChannelType, keys: HtlcScriptKeys, paymentHash: Bytes, cltvExpiry: number): Bytes {
+  return receivedHtlcScript(htlcScriptContext(type, keys), paymentHash, cltvExpiry);
 }

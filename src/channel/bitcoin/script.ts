@@ -2,7 +2,6 @@
 // (P2WSH, P2WPKH, P2PKH). BOLT 3 scripts are compared byte for byte by both peers, so every push
 // uses the minimal encoding Bitcoin Core's CScript produces.
 import type { Bytes } from '../../util/bytes.js';
-import { concatBytes } from '../../util/bytes.js';
 import { sha256 } from '../../crypto/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { TxError } from '../errors.js';
@@ -66,13 +65,40 @@ export function scriptNum(n: number | bigint): Bytes {
   return Uint8Array.from(out);
 }
 
+/** Length of the opcode(s) that push `n` bytes of data. */
+function pushHeaderLength(n: number): number {
+  return n <= 75 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : 5;
+}
+
+function writePushHeader(out: Uint8Array, at: number, n: number): number {
+  if (n <= 75) {
+    out[at] = n;
+    return at + 1;
+  }
+  if (n <= 0xff) {
+    out[at] = OP.OP_PUSHDATA1;
+    out[at + 1] = n;
+    return at + 2;
+  }
+  if (n <= 0xffff) {
+    out[at] = OP.OP_PUSHDATA2;
+    out[at + 1] = n & 0xff;
+    out[at + 2] = n >>> 8;
+    return at + 3;
+  }
+  out[at] = OP.OP_PUSHDATA4;
+  out[at + 1] = n & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = (n >>> 16) & 0xff;
+  out[at + 4] = n >>> 24;
+  return at + 5;
+}
+
 /** Minimal push of arbitrary data (direct, PUSHDATA1/2/4). */
 export function pushData(data: Bytes): Bytes {
-  const n = data.length;
-  if (n <= 75) return concatBytes(Uint8Array.of(n), data);
-  if (n <= 0xff) return concatBytes(Uint8Array.of(OP.OP_PUSHDATA1, n), data);
-  if (n <= 0xffff) return concatBytes(Uint8Array.of(OP.OP_PUSHDATA2, n & 0xff, n >>> 8), data);
-  return concatBytes(Uint8Array.of(OP.OP_PUSHDATA4, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24), data);
+  const out = new Uint8Array(pushHeaderLength(data.length) + data.length);
+  out.set(data, writePushHeader(out, 0, data.length));
+  return out;
 }
 
 /** Pushes an integer the way CScript << int64 does: OP_0, OP_1NEGATE, OP_1..OP_16, else a script number. */
@@ -84,19 +110,44 @@ export function pushNumber(n: number | bigint): Bytes {
   return pushData(scriptNum(v));
 }
 
+/**
+ * Assembles a script in one allocation (commitments with hundreds of HTLCs build a script per
+ * HTLC, so this sits on the hot path).
+ */
 export function compileScript(parts: readonly ScriptPart[]): Bytes {
-  const chunks: Bytes[] = [];
+  const encoded: (number | Bytes)[] = [];
+  let size = 0;
   for (const p of parts) {
     if (typeof p === 'number') {
       if (!Number.isInteger(p) || p < 0 || p > 0xff) throw new TxError('OUT_OF_RANGE', `bad opcode ${p}`);
-      chunks.push(Uint8Array.of(p));
+      encoded.push(p);
+      size += 1;
     } else if (p instanceof Uint8Array) {
-      chunks.push(pushData(p));
+      encoded.push(p);
+      size += pushHeaderLength(p.length) + p.length;
     } else {
-      chunks.push(pushNumber(p.num));
+      const num = pushNumber(p.num);
+      encoded.push(num.length === 1 ? num[0]! : num);
+      size += num.length;
     }
   }
-  return concatBytes(...chunks);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    const e = encoded[i]!;
+    if (typeof e === 'number') {
+      out[at++] = e;
+    } else if (parts[i] instanceof Uint8Array) {
+      at = writePushHeader(out, at, e.length);
+      out.set(e, at);
+      at += e.length;
+    } else {
+      // An already-encoded number push.
+      out.set(e, at);
+      at += e.length;
+    }
+  }
+  return out;
 }
 
 /** OP_0 <SHA256(witnessScript)> */
