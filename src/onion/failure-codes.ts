@@ -1,62 +1,59 @@
-// The BOLT 4 failure codes as ONE declarative table: code, BOLT name, whether Core Lightning
-// knows it (its `failcodename`), and the fields that follow the 2-byte code. The codec in
-// failure-message.ts interprets this table both ways; nothing else lists fields per code.
+// The BOLT 4 failure codes as ONE declarative table on the wire codec engine: code, BOLT name,
+// whether Core Lightning knows it (its `failcodename`), and the struct of fields that follows
+// the 2-byte code. failure-message.ts encodes/decodes through these structs; nothing else lists
+// fields per code.
+import { fields, struct, type Codec, type StructCodec } from '../wire/index.js';
 
 export const BADONION = 0x8000;
 export const PERM = 0x4000;
 export const NODE = 0x2000;
 export const UPDATE = 0x1000;
 
-export type FailureFieldKind =
-  | 'u16'
-  | 'u32'
-  | 'u64'
-  | 'sha256'
-  | 'bigsize'
-  /** u16 length + that many bytes of channel_update (normally starting with type 0x0102). */
-  | 'channel_update';
-
-export interface FailureField {
-  name: string;
-  kind: FailureFieldKind;
-}
+/** Field list of a failure code, in the wire engine's declarative form. */
+export type FailureFieldDefs = readonly (readonly [name: string, codec: Codec<unknown>])[];
 
 export interface FailureSpec {
   code: number;
   name: string;
   /** False for codes Core Lightning no longer lists (they get no failcodename). */
   cln: boolean;
-  fields: readonly FailureField[];
+  /** The data after the 2-byte code, as a wire-engine struct (encodes and decodes). */
+  codec: StructCodec<FailureFieldDefs>;
 }
 
-const sha: FailureField = { name: 'sha256_of_onion', kind: 'sha256' };
-const upd: FailureField = { name: 'channel_update', kind: 'channel_update' };
-const htlcMsat: FailureField = { name: 'htlc_msat', kind: 'u64' };
+const sha = ['sha256_of_onion', fields.sha256] as const;
+// channel_update is carried with a u16 length and includes its 0x0102 message type.
+const upd = ['channel_update', fields.u16Bytes] as const;
+const htlcMsat = ['htlc_msat', fields.u64] as const;
+
+function spec(code: number, name: string, defs: FailureFieldDefs, cln = true): FailureSpec {
+  return { code, name, cln, codec: struct(name, defs) };
+}
 
 export const FAILURE_TABLE: readonly FailureSpec[] = [
-  { code: PERM | 1, name: 'invalid_realm', cln: false, fields: [] },
-  { code: NODE | 2, name: 'temporary_node_failure', cln: true, fields: [] },
-  { code: PERM | NODE | 2, name: 'permanent_node_failure', cln: true, fields: [] },
-  { code: PERM | NODE | 3, name: 'required_node_feature_missing', cln: true, fields: [] },
-  { code: BADONION | PERM | 4, name: 'invalid_onion_version', cln: true, fields: [sha] },
-  { code: BADONION | PERM | 5, name: 'invalid_onion_hmac', cln: true, fields: [sha] },
-  { code: BADONION | PERM | 6, name: 'invalid_onion_key', cln: true, fields: [sha] },
-  { code: UPDATE | 7, name: 'temporary_channel_failure', cln: true, fields: [upd] },
-  { code: PERM | 8, name: 'permanent_channel_failure', cln: true, fields: [] },
-  { code: PERM | 9, name: 'required_channel_feature_missing', cln: true, fields: [] },
-  { code: PERM | 10, name: 'unknown_next_peer', cln: true, fields: [] },
-  { code: UPDATE | 11, name: 'amount_below_minimum', cln: true, fields: [htlcMsat, upd] },
-  { code: UPDATE | 12, name: 'fee_insufficient', cln: true, fields: [htlcMsat, upd] },
-  { code: UPDATE | 13, name: 'incorrect_cltv_expiry', cln: true, fields: [{ name: 'cltv_expiry', kind: 'u32' }, upd] },
-  { code: UPDATE | 14, name: 'expiry_too_soon', cln: true, fields: [upd] },
-  { code: PERM | 15, name: 'incorrect_or_unknown_payment_details', cln: true, fields: [htlcMsat, { name: 'height', kind: 'u32' }] },
-  { code: 18, name: 'final_incorrect_cltv_expiry', cln: true, fields: [{ name: 'cltv_expiry', kind: 'u32' }] },
-  { code: 19, name: 'final_incorrect_htlc_amount', cln: true, fields: [{ name: 'incoming_htlc_amt', kind: 'u64' }] },
-  { code: UPDATE | 20, name: 'channel_disabled', cln: true, fields: [{ name: 'disabled_flags', kind: 'u16' }, upd] },
-  { code: 21, name: 'expiry_too_far', cln: true, fields: [] },
-  { code: PERM | 22, name: 'invalid_onion_payload', cln: true, fields: [{ name: 'type', kind: 'bigsize' }, { name: 'offset', kind: 'u16' }] },
-  { code: 23, name: 'mpp_timeout', cln: true, fields: [] },
-  { code: BADONION | PERM | 24, name: 'invalid_onion_blinding', cln: true, fields: [sha] },
+  spec(PERM | 1, 'invalid_realm', [], false),
+  spec(NODE | 2, 'temporary_node_failure', []),
+  spec(PERM | NODE | 2, 'permanent_node_failure', []),
+  spec(PERM | NODE | 3, 'required_node_feature_missing', []),
+  spec(BADONION | PERM | 4, 'invalid_onion_version', [sha]),
+  spec(BADONION | PERM | 5, 'invalid_onion_hmac', [sha]),
+  spec(BADONION | PERM | 6, 'invalid_onion_key', [sha]),
+  spec(UPDATE | 7, 'temporary_channel_failure', [upd]),
+  spec(PERM | 8, 'permanent_channel_failure', []),
+  spec(PERM | 9, 'required_channel_feature_missing', []),
+  spec(PERM | 10, 'unknown_next_peer', []),
+  spec(UPDATE | 11, 'amount_below_minimum', [htlcMsat, upd]),
+  spec(UPDATE | 12, 'fee_insufficient', [htlcMsat, upd]),
+  spec(UPDATE | 13, 'incorrect_cltv_expiry', [['cltv_expiry', fields.u32], upd]),
+  spec(UPDATE | 14, 'expiry_too_soon', [upd]),
+  spec(PERM | 15, 'incorrect_or_unknown_payment_details', [htlcMsat, ['height', fields.u32]]),
+  spec(18, 'final_incorrect_cltv_expiry', [['cltv_expiry', fields.u32]]),
+  spec(19, 'final_incorrect_htlc_amount', [['incoming_htlc_amt', fields.u64]]),
+  spec(UPDATE | 20, 'channel_disabled', [['disabled_flags', fields.u16], upd]),
+  spec(21, 'expiry_too_far', []),
+  spec(PERM | 22, 'invalid_onion_payload', [['type', fields.bigsize], ['offset', fields.u16]]),
+  spec(23, 'mpp_timeout', []),
+  spec(BADONION | PERM | 24, 'invalid_onion_blinding', [sha]),
 ];
 
 export type FailureName =

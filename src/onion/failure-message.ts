@@ -1,9 +1,10 @@
 // Codec for failure messages (`failuremsg`: 2-byte code, the code's fields, optional TLV stream),
-// driven entirely by FAILURE_TABLE.
+// driven entirely by FAILURE_TABLE (wire-engine structs).
 import { ByteReader, ByteWriter, ByteError } from '../util/bytes.js';
-import { readBigSize, writeBigSize, parseTlvStream, TlvParseError } from './codec.js';
+import { WireError } from '../wire/index.js';
+import { parseTlvStream, TlvParseError } from './codec.js';
 import { OnionError } from './errors.js';
-import { clnFailcodeName, failureSpecByCode, failureSpecByName, type FailureFieldKind, type FailureName } from './failure-codes.js';
+import { clnFailcodeName, failureSpecByCode, failureSpecByName, type FailureName } from './failure-codes.js';
 
 export type FailureFieldValue = number | bigint | Uint8Array;
 export type FailureFields = Record<string, FailureFieldValue>;
@@ -30,70 +31,23 @@ export interface DecodedFailureMessage {
   tlv?: Uint8Array;
 }
 
-function writeField(w: ByteWriter, kind: FailureFieldKind, name: string, v: FailureFieldValue | undefined): void {
-  const need = (ok: boolean): void => {
-    if (!ok) throw new OnionError('BAD_ARGUMENT', `failure field ${name} is missing or has the wrong type for ${kind}`);
-  };
-  switch (kind) {
-    case 'u16':
-      need(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff);
-      w.u16(v as number);
-      return;
-    case 'u32':
-      need(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
-      w.u32(v as number);
-      return;
-    case 'u64':
-      need(typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn);
-      w.u64(v as bigint);
-      return;
-    case 'bigsize':
-      need(typeof v === 'bigint');
-      writeBigSize(w, v as bigint);
-      return;
-    case 'sha256':
-      need(v instanceof Uint8Array && v.length === 32);
-      w.bytes(v as Uint8Array);
-      return;
-    case 'channel_update':
-      need(v instanceof Uint8Array && v.length <= 0xffff);
-      w.u16((v as Uint8Array).length).bytes(v as Uint8Array);
-      return;
-  }
-}
-
 export function encodeFailureMessage(m: FailureMessageInput): Uint8Array {
   const spec = typeof m.code === 'number' ? failureSpecByCode(m.code) : failureSpecByName(m.code);
   const code = typeof m.code === 'number' ? m.code : spec?.code;
   if (code === undefined || !Number.isInteger(code) || code < 0 || code > 0xffff) throw new OnionError('BAD_ARGUMENT', `unknown failure code ${String(m.code)}`);
   const w = new ByteWriter().u16(code);
   if (spec !== undefined) {
-    for (const f of spec.fields) writeField(w, f.kind, f.name, m.fields?.[f.name]);
+    try {
+      spec.codec.write(w, m.fields ?? {});
+    } catch (e) {
+      if (e instanceof WireError) throw new OnionError('BAD_ARGUMENT', `${spec.name}: ${e.message}`);
+      throw e;
+    }
   } else if (m.data !== undefined) {
     w.bytes(m.data);
   }
   if (m.tlv !== undefined) w.bytes(m.tlv);
   return w.finish();
-}
-
-function readField(r: ByteReader, buf: Uint8Array, kind: FailureFieldKind): FailureFieldValue {
-  switch (kind) {
-    case 'u16':
-      return r.u16();
-    case 'u32':
-      return r.u32();
-    case 'u64':
-      return r.u64();
-    case 'sha256':
-      return r.bytes(32).slice();
-    case 'channel_update':
-      return r.bytes(r.u16()).slice();
-    case 'bigsize': {
-      const { value, size } = readBigSize(buf, r.offset);
-      r.bytes(size);
-      return value;
-    }
-  }
 }
 
 /** Strict decode of a failure message; throws OnionError 'BAD_FAILURE' when fields are truncated. */
@@ -111,9 +65,9 @@ export function decodeFailureMessage(msg: Uint8Array): DecodedFailureMessage {
   }
   out.name = spec.name;
   try {
-    for (const f of spec.fields) out.fields[f.name] = readField(r, msg, f.kind);
+    out.fields = spec.codec.read(r) as FailureFields;
   } catch (e) {
-    if (e instanceof ByteError || e instanceof OnionError) throw new OnionError('BAD_FAILURE', `${spec.name}: truncated fields`);
+    if (e instanceof WireError || e instanceof ByteError) throw new OnionError('BAD_FAILURE', `${spec.name}: truncated fields (${e.message})`);
     throw e;
   }
   if (r.remaining > 0) {

@@ -18,6 +18,7 @@ export {
   isBadOnion,
   type FailureName,
   type FailureSpec,
+  type FailureFieldDefs,
 } from './failure-codes.js';
 export { encodeFailureMessage, decodeFailureMessage, type FailureMessageInput, type DecodedFailureMessage, type FailureFields } from './failure-message.js';
 export {

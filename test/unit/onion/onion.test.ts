@@ -23,6 +23,7 @@ import {
   routeHopPayloads,
   wrapFailurePacket,
   type FailureFields,
+  type FailureFieldDefs,
 } from '../../../src/onion/index.js';
 import type { Scid } from '../../../src/types.js';
 
@@ -110,10 +111,13 @@ describe('build and peel', () => {
   });
 });
 
-function sampleFields(fields: readonly { name: string; kind: string }[]): FailureFields {
+/** A value for every field of a table entry, chosen from the field's wire description. */
+function sampleFields(defs: FailureFieldDefs): FailureFields {
   const out: FailureFields = {};
-  for (const f of fields) {
-    out[f.name] = f.kind === 'u16' ? 7 : f.kind === 'u32' ? 800000 : f.kind === 'u64' ? 123456n : f.kind === 'bigsize' ? 65537n : f.kind === 'sha256' ? fromHex('ab'.repeat(32)) : fromHex('0102' + 'cd'.repeat(10));
+  for (const [name, codec] of defs) {
+    const d = codec.desc;
+    out[name] =
+      d.kind === 'uint' ? (d.bytes === 8 ? 123456n : d.bytes === 4 ? 800000 : 7) : d.kind === 'bigsize' ? 65537n : d.kind === 'bytes' ? fromHex('ab'.repeat(d.length)) : fromHex('0102' + 'cd'.repeat(10));
   }
   return out;
 }
@@ -122,7 +126,7 @@ describe('failures', () => {
   it('every table code round trips through the codec and a 3-hop failure onion', () => {
     const secrets = [fromHex('01'.repeat(32)), fromHex('02'.repeat(32)), fromHex('03'.repeat(32))];
     for (const spec of FAILURE_TABLE) {
-      const fields = sampleFields(spec.fields);
+      const fields = sampleFields(spec.codec.fields);
       const msg = encodeFailureMessage({ code: spec.code, fields });
       expect(decodeFailureMessage(msg)).toMatchObject({ failcode: spec.code, name: spec.name, fields });
       for (let erring = 0; erring < 3; erring++) {
