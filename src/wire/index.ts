@@ -1,4 +1,12 @@
 // Public surface of the wire layer (BOLT 1, 2, 7, 9).
+//
+//   decodeMessage(bytes)  -> WireMessage | UnknownMessage   (WireError on malformed known messages)
+//   encodeMessage(msg)    -> 2-byte type + payload
+//
+// Other layers declare their own structures with the same engine, e.g. a BOLT 4 hop payload:
+//   const payload = tlvStream('payload', [['amt_to_forward', 2, fields.tu64], ...]);
+//   const failures = messageSet('failure', { temporary_channel_failure: msg(0x1007, [...]) });
+// and read/write them with `codec.read(reader)`, `codec.write(writer, v)`, encodeWith/decodeWith.
 export { WireError, type WireErrorCode } from './errors.js';
 export { bigSizeLength, decodeBigSize, encodeBigSize, readBigSize } from './bigsize.js';
 export {
