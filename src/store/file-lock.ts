@@ -24,10 +24,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The pid in a lock file: undefined if the file is gone, NaN if it holds something else. */
 async function readPid(path: string): Promise<number | undefined> {
   try {
-    const n = Number.parseInt(await readFile(path, 'utf8'), 10);
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+    const text = await readFile(path, 'utf8');
+    return /^[1-9][0-9]*\n?$/.test(text) ? Number(text.trim()) : NaN;
   } catch (e) {
     if (errno(e) === 'ENOENT') return undefined;
     throw e;
@@ -53,7 +54,11 @@ export async function acquireFileLock(dir: string): Promise<FileLock> {
         if (errno(e) !== 'EEXIST') throw e;
       }
       const owner = await readPid(lockPath);
-      if (owner === undefined) continue; // vanished meanwhile, or unreadable junk: retry
+      if (owner === undefined) continue; // released meanwhile: try again
+      if (Number.isNaN(owner)) {
+        // We always create LOCK complete, so this is not ours: leave it to a human.
+        throw new StoreError('LOCKED', `database ${dir} has a LOCK file that holds no pid; remove it if no daemon uses this directory`);
+      }
       if (owner === me || isAlive(owner)) throw locked(dir, owner);
       // Stale: move it aside atomically (only one contender's rename can succeed), then make
       // sure what we moved is the dead owner's lock and not one a contender just created.
@@ -65,7 +70,7 @@ export async function acquireFileLock(dir: string): Promise<FileLock> {
         throw e;
       }
       const moved = await readPid(aside);
-      if (moved !== owner && moved !== undefined && isAlive(moved)) {
+      if (moved !== owner && moved !== undefined && !Number.isNaN(moved) && isAlive(moved)) {
         await link(aside, lockPath).catch((e: unknown) => {
           // EEXIST: yet another contender holds LOCK now; the owner we displaced loses nothing
           // but its file name, and will notice on release. Anything else is a real IO error.

@@ -1,8 +1,8 @@
 // Module hooks for register-ts.mjs: `./x.js` imports fall back to `./x.ts` (our NodeNext import
-// style), and .ts files are transpiled (types stripped) with the TypeScript compiler.
+// style), and .ts files are transpiled (types stripped) with Vite's Oxc transform.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { transformWithOxc } from 'vite';
 
 export async function resolve(specifier, context, next) {
   try {
@@ -17,9 +17,6 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const fileName = fileURLToPath(url);
-  const out = ts.transpileModule(await readFile(fileName, 'utf8'), {
-    fileName,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-  });
-  return { format: 'module', source: out.outputText, shortCircuit: true };
+  const out = await transformWithOxc(await readFile(fileName, 'utf8'), fileName, { lang: 'ts' });
+  return { format: 'module', source: out.code, shortCircuit: true };
 }
