@@ -1,0 +1,14 @@
+// Programming errors of the payments layer (wrong use by the runtime, never user input: user input
+// errors are RpcError values with CLN's codes).
+import { LightningError } from '../errors.js';
+
+export type PaymentsErrorCode = 'NOT_PENDING' | 'MISSING_CONTEXT' | 'NO_SUCH_ATTEMPT';
+
+export class PaymentsError extends LightningError {
+  constructor(
+    override readonly code: PaymentsErrorCode,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
