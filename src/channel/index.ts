@@ -14,6 +14,7 @@ export * from './scripts.js';
 export * from './fees.js';
 export * from './funding.js';
 export * from './commitment.js';
+export * from './commitment-views.js';
 export * from './htlc-tx.js';
 export * from './signatures.js';
 export * from './closing.js';

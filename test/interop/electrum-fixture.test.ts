@@ -13,7 +13,9 @@ import {
   channelIdFromFunding,
   deriveCommitmentKeys,
   fundingAddress,
+  localCommitmentSpec,
   obscuringFactor,
+  remoteCommitmentSpec,
   perCommitmentPoint,
   serializeTx,
   signCommitmentTx,
@@ -22,7 +24,7 @@ import {
   txidHex,
   verifyCommitmentSig,
 } from '../../src/channel/index.js';
-import type { ChannelBasepoints, CommitmentTx } from '../../src/channel/index.js';
+import type { ChannelBasepoints, ChannelConfig, CommitmentTx } from '../../src/channel/index.js';
 import { INTEROP_DIR, PYTHON } from '../support/shared.js';
 
 type BasepointName = 'funding' | 'payment' | 'htlc' | 'delayed_payment' | 'revocation';
@@ -96,6 +98,20 @@ function commitmentZero(f: Fixture, holderName: 'client' | 'electrum'): Commitme
   });
 }
 
+/** The client's (our runtime's) channel view, as the BOLT 2 state machine would hold it. */
+function clientChannelConfig(f: Fixture): ChannelConfig {
+  const party = (side: FixtureSide) => ({ basepoints: basepoints(side), dust_limit_satoshis: sat(side.dust_limit_sat), to_self_delay: side.to_self_delay });
+  return {
+    channel_type: 'static_remotekey',
+    funding_txid: txidFromHex(f.funding.txid),
+    funding_output_index: f.funding.output_index,
+    funding_satoshis: sat(f.funding.capacity_sat),
+    local_is_funder: true,
+    local: party(f.sides.client),
+    remote: party(f.sides.electrum),
+  };
+}
+
 const FIXTURES: { name: string; args: string[] }[] = [
   { name: 'seed 00', args: ['--seed', '00'] },
   { name: 'seed 5a, 2 000 000 sat at 253 sat/kw', args: ['--seed', '5a', '--capacity-sat', '2000000', '--feerate', '253'] },
@@ -133,6 +149,16 @@ describe('Electrum channel fixture: BOLT 3 commitment #0 interop', () => {
         const electrumSig = fromHex(client.commitment_signature_from_remote, 64);
         expect(verifyCommitmentSig(c, electrumSig, fromHex(electrum.basepoints.funding))).toBe(true);
         expect(verifyCommitmentSig(c, electrumSig, fromHex(client.basepoints.funding))).toBe(false);
+      });
+
+      it('builds both commitments #0 from the client channel view', () => {
+        const cfg = clientChannelConfig(f);
+        const state = { commitment_number: 0n, feerate_per_kw: f.feerate_per_kw, local_msat: msat(client.initial_msat), remote_msat: msat(electrum.initial_msat), htlcs: [] };
+        const ours = buildCommitmentTx(localCommitmentSpec(cfg, state, fromHex(client.first_per_commitment_point)));
+        expect(toHex(serializeTx(signedCommitmentTx(ours, {})))).toBe(client.commitment_0_local_tx_unsigned);
+        const theirs = buildCommitmentTx(remoteCommitmentSpec(cfg, state, fromHex(electrum.first_per_commitment_point)));
+        expect(toHex(serializeTx(signedCommitmentTx(theirs, {})))).toBe(electrum.commitment_0_local_tx_unsigned);
+        expect(verifyCommitmentSig(ours, fromHex(client.commitment_signature_from_remote, 64), cfg.remote.basepoints.funding_pubkey)).toBe(true);
       });
 
       it("rebuilds Electrum's commitment #0 and signs it as the fixture's client did", () => {
