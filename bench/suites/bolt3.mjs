@@ -28,10 +28,14 @@ function measure(fn, { budgetMs = 400, minRuns = 3, warmup = 1 } = {}) {
 
 async function loadCrypto(ctx) {
   const crypto = await import(`${ctx.dist}/crypto/index.js`);
-  // Use whatever backend the project initialises (the WASM build in production).
+  // The project's production backend (the WASM build): Node reads the module from disk.
   if (typeof ctx.initCrypto === 'function') await ctx.initCrypto(crypto);
-  else if (typeof crypto.initCrypto === 'function') await crypto.initCrypto();
-  if (!crypto.hasSecp256k1Backend()) throw new Error('bolt3 bench: no secp256k1 backend installed (initCrypto unavailable)');
+  else {
+    const node = await import(`${ctx.dist}/crypto/node.js`).catch(() => undefined);
+    if (typeof node?.initCryptoNode === 'function') await node.initCryptoNode();
+    else if (typeof crypto.initCrypto === 'function') await crypto.initCrypto();
+  }
+  if (!crypto.hasSecp256k1Backend()) throw new Error('bolt3 bench: no secp256k1 backend could be initialised');
   return crypto;
 }
 

@@ -103,6 +103,8 @@ export function pushData(data: Bytes): Bytes {
 
 /** Pushes an integer the way CScript << int64 does: OP_0, OP_1NEGATE, OP_1..OP_16, else a script number. */
 export function pushNumber(n: number | bigint): Bytes {
+  // Fast path: HTLC scripts push 1, 2, 16 and 32 once per HTLC.
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 16) return Uint8Array.of(OP.OP_1 + n - 1);
   const v = BigInt(n);
   if (v === 0n) return Uint8Array.of(OP.OP_0);
   if (v === -1n) return Uint8Array.of(OP.OP_1NEGATE);
