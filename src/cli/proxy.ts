@@ -1,10 +1,9 @@
 // `lightning-worker proxy`: runs the WebSocket→TCP relay (src/proxy) on Node. Prints one JSON
 // line when listening, logs (if asked) as JSON lines on stderr, stops on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import type { RateLimit } from '../proxy/config.js';
+import { jsonLineLogger, parsePositiveInt, parseRate, parseTargetArg } from '../proxy/env-config.js';
 import { ProxyError } from '../proxy/errors.js';
-import { parseHost, parseHostPort, parsePort, type Target } from '../proxy/target.js';
-import { isLogLevel, type ProxyLogger } from '../proxy/log.js';
+import { parseHost, parsePort } from '../proxy/target.js';
 import { startProxyServer, type ProxyServerOptions } from '../proxy/node.js';
 import { errorMessage } from '../errors.js';
 
@@ -45,12 +44,6 @@ export interface ProxyCommandIo {
 
 const bad = (msg: string): ProxyError => new ProxyError('BAD_ARGUMENT', msg);
 
-function target(flag: string, s: string): Target {
-  const t = parseHostPort(s);
-  if (!t) throw bad(`${flag}: expected HOST:PORT (IPv6 in brackets), got ${JSON.stringify(s)}`);
-  return t;
-}
-
 function listenAddress(s: string): { host: string; port: number } {
   const colon = s.lastIndexOf(':');
   const hostText = colon > 0 ? s.slice(0, colon) : '';
@@ -63,24 +56,12 @@ function listenAddress(s: string): { host: string; port: number } {
   return { host: host.host, port };
 }
 
-function positiveInt(flag: string, s: string): number {
-  if (!/^[1-9][0-9]{0,8}$/.test(s)) throw bad(`${flag}: expected a positive integer, got ${JSON.stringify(s)}`);
-  return Number(s);
-}
-
-const UNIT_MS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hour: 3_600_000 };
-
-/** `N`, `N/min`, `N/s`, `N/h` (also `N/5min`): N connections per window. */
-export function parseRate(s: string): RateLimit {
-  const m = /^([1-9][0-9]{0,8})(?:\/([1-9][0-9]{0,5})?(s|sec|m|min|h|hour))?$/.exec(s);
-  if (!m) throw bad(`--max-conn-rate-per-ip: expected N or N/UNIT (UNIT s, min, h), got ${JSON.stringify(s)}`);
-  return { count: Number(m[1]), windowMs: Number(m[2] ?? 1) * UNIT_MS[m[3] ?? 'min']! };
-}
-
-function stderrLogger(level: string, err: (line: string) => void): ProxyLogger | undefined {
-  if (!isLogLevel(level)) throw bad(`--log-level: expected quiet, error, warn, info or debug, got ${JSON.stringify(level)}`);
-  if (level === 'quiet') return undefined;
-  return { level, log: (lvl, event, fields) => err(JSON.stringify({ t: new Date().toISOString(), level: lvl, event, ...fields })) };
+function rate(s: string): ReturnType<typeof parseRate> {
+  try {
+    return parseRate(s);
+  } catch (e) {
+    throw bad(`--max-conn-rate-per-ip: ${errorMessage(e)}`);
+  }
 }
 
 /** Parses the command line into server options; throws ProxyError('BAD_ARGUMENT'). */
@@ -116,21 +97,21 @@ export function parseProxyArgs(argv: string[], env: Readonly<Record<string, stri
   const listen = listenAddress(v.listen ?? '127.0.0.1:9736');
   const lightningPorts = [9735, ...(v['lightning-port'] ?? []).map((p) => parsePort(p) ?? badPort(p))];
   const token = v.token ?? env.LW_PROXY_TOKEN;
-  const logger = stderrLogger(v['log-level'] ?? 'quiet', err);
+  const logger = jsonLineLogger(v['log-level'] ?? 'quiet', err);
   return {
     host: listen.host,
     port: listen.port,
-    allow: (v.allow ?? []).map((a) => target('--allow', a)),
+    allow: (v.allow ?? []).map((a) => parseTargetArg('--allow', a)),
     allowPublicLightningPorts: v['allow-public-lightning-ports'] === true,
     lightningPorts: [...new Set(lightningPorts)],
     allowLoopback: v['allow-loopback'] === true,
     allowPrivate: v['allow-private'] === true,
-    ...(v.target !== undefined ? { target: target('--target', v.target) } : {}),
+    ...(v.target !== undefined ? { target: parseTargetArg('--target', v.target) } : {}),
     ...(token !== undefined && token !== '' ? { token } : {}),
     origins: v.origin ?? [],
-    ...(v['max-conns-per-ip'] !== undefined ? { maxConnsPerIp: positiveInt('--max-conns-per-ip', v['max-conns-per-ip']) } : {}),
-    ...(v['max-conn-rate-per-ip'] !== undefined ? { maxConnRatePerIp: parseRate(v['max-conn-rate-per-ip']) } : {}),
-    ...(v['idle-timeout'] !== undefined ? { idleTimeoutMs: positiveInt('--idle-timeout', v['idle-timeout']) * 1000 } : {}),
+    ...(v['max-conns-per-ip'] !== undefined ? { maxConnsPerIp: parsePositiveInt('--max-conns-per-ip', v['max-conns-per-ip']) } : {}),
+    ...(v['max-conn-rate-per-ip'] !== undefined ? { maxConnRatePerIp: rate(v['max-conn-rate-per-ip']) } : {}),
+    ...(v['idle-timeout'] !== undefined ? { idleTimeoutMs: parsePositiveInt('--idle-timeout', v['idle-timeout']) * 1000 } : {}),
     trustProxy: v['trust-proxy'] === true,
     ...(logger ? { logger } : {}),
   };

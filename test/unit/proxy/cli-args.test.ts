@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseProxyArgs, parseRate, proxyCommand } from '../../../src/cli/proxy.js';
+import { parseProxyArgs, proxyCommand } from '../../../src/cli/proxy.js';
+import { parseRate } from '../../../src/proxy/env-config.js';
 import { ProxyError } from '../../../src/proxy/errors.js';
 import { formatTarget } from '../../../src/proxy/target.js';
 

@@ -1,0 +1,83 @@
+// ClientSocket over a WHATWG-style server WebSocket (Deno's upgradeWebSocket, Cloudflare's
+// WebSocketPair). Neither can pause reading, so client → server backpressure falls back to the
+// relay's hard buffer cap; server → client uses bufferedAmount where the runtime has it
+// (Deno), polled because there is no drain event. Cloudflare has no bufferedAmount: it reads as
+// 0 and the runtime's own buffering applies.
+import type { ClientHandlers, ClientSocket } from './types.js';
+
+/** The part of a server-side WebSocket the relay uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount?: number;
+  binaryType?: string;
+  send(data: Uint8Array | string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  addEventListener(type: 'close' | 'error', listener: () => void): void;
+}
+
+const OPEN = 1;
+const DRAIN_POLL_MS = 25;
+const MAX_EARLY_MESSAGES = 64;
+
+function toMessage(data: unknown): Uint8Array | string | null {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return null; // a Blob would need an async read; binaryType is set so none should arrive
+}
+
+export function webClientSocket(ws: WebSocketLike): ClientSocket {
+  let handlers: ClientHandlers | undefined;
+  let early: (Uint8Array | string)[] = [];
+  let closed = false;
+  try {
+    ws.binaryType = 'arraybuffer';
+  } catch (e) {
+    // Cloudflare's WebSocket has no settable binaryType and always delivers ArrayBuffer.
+    if (!(e instanceof TypeError)) throw e;
+  }
+
+  ws.addEventListener('message', (event) => {
+    // An unexpected payload type is treated like a text frame: the relay closes with 1003.
+    const msg = toMessage(event.data) ?? '';
+    if (handlers) return handlers.message(msg);
+    if (early.length >= MAX_EARLY_MESSAGES) return ws.close(1008, 'too many early messages');
+    early.push(msg);
+  });
+  const onClosed = (): void => {
+    if (closed) return;
+    closed = true;
+    handlers?.closed();
+  };
+  ws.addEventListener('close', onClosed);
+  ws.addEventListener('error', onClosed);
+
+  const buffered = (): number => (closed ? 0 : (ws.bufferedAmount ?? 0));
+  return {
+    send(data) {
+      if (!closed && ws.readyState === OPEN) ws.send(data);
+    },
+    close(code, reason) {
+      if (closed) return;
+      ws.close(code, reason);
+    },
+    bufferedAmount: buffered,
+    waitForDrain(bytes) {
+      return new Promise((resolve) => {
+        const check = (): void => {
+          if (buffered() <= bytes) resolve();
+          else setTimeout(check, DRAIN_POLL_MS);
+        };
+        check();
+      });
+    },
+    listen(h) {
+      handlers = h;
+      const queued = early;
+      early = [];
+      for (const m of queued) h.message(m);
+      if (closed) h.closed();
+    },
+  };
+}
