@@ -8,7 +8,11 @@ export type CryptoErrorCode =
   | 'INVALID_SIGNATURE'
   | 'INVALID_TWEAK'
   | 'TWEAK_OUT_OF_RANGE'
-  | 'WASM_LOAD';
+  | 'WASM_LOAD'
+  /** The WASM module trapped (an internal failure, never caused by input); it was re-instantiated. */
+  | 'WASM_TRAP'
+  /** Sphinx: the hop payloads plus their 32-byte HMACs do not fit in the routing info. */
+  | 'ONION_TOO_BIG';
 
 export class CryptoError extends LightningError {
   constructor(

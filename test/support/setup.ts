@@ -1,5 +1,5 @@
-// Installs the secp256k1 backend before every test file.
-import { setSecp256k1Backend } from '../../src/crypto/secp256k1.js';
-import { nobleBackend } from './noble-backend.js';
+// Installs the production secp256k1 backend (the WASM module, wasm/lightning.wasm) before every
+// test file. Cross-checks against pure JS use ./noble-backend.ts directly.
+import { initCryptoNode } from '../../src/crypto/node.js';
 
-setSecp256k1Backend(nobleBackend);
+await initCryptoNode();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ecdh, pubkeyCreate, signCompact, verifyCompact, recoverPubkey, signRecoverable } from '../../src/crypto/secp256k1.js';
-import { CryptoError } from '../../src/crypto/errors.js';
-import { fromHex, toHex } from '../../src/util/bytes.js';
+import { ecdh, pubkeyCreate, signCompact, verifyCompact, recoverPubkey, signRecoverable } from '../../../src/crypto/secp256k1.js';
+import { CryptoError } from '../../../src/crypto/errors.js';
+import { fromHex, toHex } from '../../../src/util/bytes.js';
 
 describe('crypto facade', () => {
   it('derives the BOLT 8 responder static key', () => {

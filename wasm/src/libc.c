@@ -1,0 +1,38 @@
+/* The four libc functions the module needs, for a target without libc. Compiled with
+ * -fno-builtin so clang does not turn these loops back into calls to themselves. Most call
+ * sites never get here: <string.h> maps them to builtins, which clang inlines for fixed sizes
+ * and lowers to memory.copy/memory.fill (bulk memory) otherwise. */
+#define LW_LIBC_IMPL
+#include <string.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    while (n--) *d++ = *s++;
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n) {
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d < s) {
+        while (n--) *d++ = *s++;
+    } else {
+        while (n--) d[n] = s[n];
+    }
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n) {
+    unsigned char *d = dst;
+    while (n--) *d++ = (unsigned char)c;
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n) {
+    const unsigned char *x = a, *y = b;
+    for (; n; n--, x++, y++) {
+        if (*x != *y) return *x - *y;
+    }
+    return 0;
+}
