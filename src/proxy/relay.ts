@@ -276,6 +276,8 @@ export class Relay {
     this.clearTimers();
     this.abort.abort();
     this.upstream?.close();
+    // A paused socket would not read the client's answer to our close frame.
+    if (this.paused) this.o.socket.resume?.();
     if (close) this.o.socket.close(close.code, close.reason);
     this.log('info', 'relay.end', {
       code: close?.code ?? 1005,
