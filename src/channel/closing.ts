@@ -55,10 +55,10 @@ export function buildClosingTx(spec: ClosingSpec): ClosingTx {
   const remoteSat = msatToSat((spec.local_is_funder ? spec.to_remote_msat : spec.to_remote_msat - fee) as Msat);
 
   const candidates: { side: 'local' | 'remote'; value: Sat; scriptPubKey: Bytes }[] = [];
-  if (!spec.omit_local_output && localSat >= spec.dust_limit_satoshis) {
+  if (!spec.omit_local_output && localSat > 0n && localSat >= spec.dust_limit_satoshis) {
     candidates.push({ side: 'local', value: localSat, scriptPubKey: spec.local_scriptpubkey });
   }
-  if (remoteSat >= spec.dust_limit_satoshis) candidates.push({ side: 'remote', value: remoteSat, scriptPubKey: spec.remote_scriptpubkey });
+  if (remoteSat > 0n && remoteSat >= spec.dust_limit_satoshis) candidates.push({ side: 'remote', value: remoteSat, scriptPubKey: spec.remote_scriptpubkey });
   candidates.sort((a, b) => (a.value !== b.value ? (a.value < b.value ? -1 : 1) : compareBytes(a.scriptPubKey, b.scriptPubKey)));
 
   const tx: Tx = {
@@ -94,8 +94,9 @@ export function signClosingTx(c: ClosingTx, fundingPrivkey: Bytes): Bytes {
   return signCompact(closingSighash(c), fundingPrivkey);
 }
 
+/** False for a signature that is not 64 bytes or does not verify. */
 export function verifyClosingSig(c: ClosingTx, signature: Bytes, fundingPubkey: Bytes): boolean {
-  if (signature.length !== 64) return false;
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
   return verifyCompact(signature, closingSighash(c), fundingPubkey);
 }
 

@@ -158,6 +158,8 @@ function checkSpec(s: CommitmentSpec): void {
   // Balances plus HTLCs always add up to the channel capacity; anything else is a state bug.
   if (total !== s.funding.amount_sat * 1000n) bad(`balances and HTLCs add up to ${total} msat, not the funding amount`);
   if (s.dust_limit_satoshis < 0n) bad('negative dust limit');
+  if (!Number.isInteger(s.to_self_delay) || s.to_self_delay < 0 || s.to_self_delay > 0xffff) bad('to_self_delay must be a u16');
+  if (!Number.isInteger(s.feerate_per_kw) || s.feerate_per_kw < 0 || s.feerate_per_kw > 0xffffffff) bad('feerate_per_kw must be a u32');
   if (!Number.isInteger(s.funding.output_index) || s.funding.output_index < 0 || s.funding.output_index > 0xffff) {
     bad('funding output_index must be a u16');
   }
@@ -187,8 +189,8 @@ export function commitmentAmounts(spec: CommitmentSpec): CommitmentAmounts {
     anchors_sat: anchors,
     to_local_sat: toLocal,
     to_remote_sat: toRemote,
-    has_to_local: toLocal >= spec.dust_limit_satoshis,
-    has_to_remote: toRemote >= spec.dust_limit_satoshis,
+    has_to_local: toLocal > 0n && toLocal >= spec.dust_limit_satoshis,
+    has_to_remote: toRemote > 0n && toRemote >= spec.dust_limit_satoshis,
   };
 }
 

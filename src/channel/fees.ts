@@ -58,5 +58,9 @@ export function isHtlcTrimmed(
   feeratePerKw: number,
   dustLimitSat: Sat,
 ): boolean {
-  return msatToSat(amountMsat) < dustLimitSat + htlcTxFee(type, direction, feeratePerKw);
+  const amount = msatToSat(amountMsat);
+  const fee = htlcTxFee(type, direction, feeratePerKw);
+  // The second clause only matters for a dust limit of 0 (which BOLT 2 never allows): an output
+  // whose HTLC tx would pay out nothing is never worth creating.
+  return amount < dustLimitSat + fee || amount <= fee;
 }

@@ -62,8 +62,9 @@ export function signCommitmentTx(c: CommitmentTx, fundingPrivkey: Bytes): Bytes 
   return signCompact(commitmentSighash(c), fundingPrivkey);
 }
 
+/** False for a signature that is not 64 bytes or does not verify. */
 export function verifyCommitmentSig(c: CommitmentTx, signature: Bytes, fundingPubkey: Bytes): boolean {
-  sig64('signature', signature);
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
   return verifyCompact(signature, commitmentSighash(c), fundingPubkey);
 }
 
@@ -88,8 +89,9 @@ export function signHtlcTx(h: HtlcTx, htlcPrivkey: Bytes, signer: Signer): Bytes
   return signCompact(htlcTxSighash(h, signer), htlcPrivkey);
 }
 
+/** False for a signature that is not 64 bytes or does not verify. */
 export function verifyHtlcSig(h: HtlcTx, signature: Bytes, htlcPubkey: Bytes, signer: Signer): boolean {
-  sig64('signature', signature);
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
   return verifyCompact(signature, htlcTxSighash(h, signer), htlcPubkey);
 }
 

@@ -22,6 +22,8 @@ import {
   verifyHolderCommitmentSignatures,
   signCounterpartyCommitment,
   fundingSpendWitness,
+  verifyCommitmentSig,
+  verifyHtlcSig,
 } from '../../../src/channel/index.js';
 import type { CommitmentHtlc, CommitmentSpec } from '../../../src/channel/index.js';
 import { channelSetup, specFor } from './bolt3-fixture.js';
@@ -84,6 +86,12 @@ describe('commitment fees and balances', () => {
     // Anchors: HTLC txs pay no fee, so only the dust limit counts.
     expect(isHtlcTrimmed('anchors_zero_fee_htlc_tx', 'received', at(546n), feerate, dust)).toBe(false);
     expect(isHtlcTrimmed('anchors_zero_fee_htlc_tx', 'received', at(545n), feerate, dust)).toBe(true);
+  });
+
+  it('never creates zero-value outputs, even with a dust limit of 0', () => {
+    const c = buildCommitmentTx(spec({ dust_limit_satoshis: sat(0), feerate_per_kw: 0, htlcs: [htlc(1, 'offered', 999)] }, 0));
+    expect(c.outputs.map((o) => o.kind)).toEqual(['to_local']);
+    expect(c.trimmed_htlcs).toHaveLength(1);
   });
 
   it('adds 172 weight per untrimmed HTLC only', () => {
@@ -205,6 +213,11 @@ describe('signing helpers', () => {
     expect(onlyLocal[2]!.length).toBe(0);
     const swapped = fundingSpendWitness(c.funding_witness_script, setup.funding.remote_funding_pubkey, setup.funding.local_funding_pubkey, { remote: localSig });
     expect(toHex(swapped[1]!)).toBe(toHex(onlyLocal[1]!));
+  });
+
+  it('reports signatures of the wrong length as invalid rather than throwing', () => {
+    expect(verifyCommitmentSig(c, new Uint8Array(63), setup.funding.remote_funding_pubkey)).toBe(false);
+    expect(verifyHtlcSig(htlcTxs[0]!, new Uint8Array(65), setup.keys.remote_htlc_pubkey, 'remote')).toBe(false);
   });
 
   it('requires the preimage for HTLC-success and refuses one for HTLC-timeout', () => {
