@@ -28,6 +28,8 @@ export interface ProxyServerOptions extends ProxyConfigInput {
 export interface ProxyServer {
   readonly host: string;
   readonly port: number;
+  /** Relays in progress (for monitoring and tests). */
+  readonly active: number;
   /** Stops accepting, ends every relay with 1001 and closes the listener. */
   close(): Promise<void>;
 }
@@ -130,5 +132,12 @@ export async function startProxyServer(opts: ProxyServerOptions): Promise<ProxyS
     })();
     return closing;
   };
-  return { host: addr.address, port: addr.port, close };
+  return {
+    host: addr.address,
+    port: addr.port,
+    get active() {
+      return core.active;
+    },
+    close,
+  };
 }

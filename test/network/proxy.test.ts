@@ -247,14 +247,14 @@ describe('proxy relay (Node)', () => {
 
   it('caps concurrent connections per client IP (the N+1th gets 4006)', async () => {
     const p = await peer();
-    const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, maxConnsPerIp: 2 });
+    const { server, url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, maxConnsPerIp: 2 });
     const a = await handshake(url(`/127.0.0.1:${p.port}`));
     const b = await handshake(url(`/127.0.0.1:${p.port}`));
     const c = await client(url(`/127.0.0.1:${p.port}`));
     expect(await c.closed).toEqual(plain(CLOSE.TOO_MANY_CONNECTIONS));
     a.ws.close();
     await a.closed;
-    await new Promise((r) => setTimeout(r, 50)); // the server side sees the close
+    await waitFor(() => server.active === 1); // the server side saw the close
     const d = await handshake(url(`/127.0.0.1:${p.port}`));
     d.send(new Uint8Array([7]));
     expect((await d.bytes(51))[50]).toBe(7);
@@ -283,9 +283,10 @@ describe('proxy relay (Node)', () => {
 
   it('ends an idle relay (4102) and a stalled handshake (4101)', async () => {
     const p = await peer();
-    const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, idleTimeoutMs: 300, handshakeTimeoutMs: 200 });
-    const idle = await handshake(url(`/127.0.0.1:${p.port}`));
+    const idler = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, idleTimeoutMs: 300 });
+    const idle = await handshake(idler.url(`/127.0.0.1:${p.port}`));
     expect(await idle.closed).toEqual(plain(CLOSE.IDLE_TIMEOUT));
+    const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, handshakeTimeoutMs: 500 });
     const mute = await client(url(`/127.0.0.1:${p.port}`));
     expect(await mute.closed).toEqual(plain(CLOSE.HANDSHAKE_TIMEOUT));
     const noActThree = await client(url(`/127.0.0.1:${p.port}`));
@@ -296,10 +297,10 @@ describe('proxy relay (Node)', () => {
 
   it('keeps a relay with traffic alive past the idle timeout', async () => {
     const p = await peer();
-    const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, idleTimeoutMs: 300 });
+    const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true, idleTimeoutMs: 1000 });
     const c = await handshake(url(`/127.0.0.1:${p.port}`));
     for (let i = 1; i <= 6; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       c.send(new Uint8Array([i]));
       expect((await c.bytes(50 + i))[49 + i]).toBe(i);
     }
@@ -374,7 +375,7 @@ describe('proxy relay (Node)', () => {
     const c = await handshake(url(`/127.0.0.1:${p.port}`));
     c.ws.close();
     await c.closed;
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => lines.some((l) => l.includes('relay.end')));
     expect(lines.some((l) => l.includes('relay.open'))).toBe(true);
     expect(lines.every((l) => !l.includes('"client"'))).toBe(true);
   });
