@@ -158,6 +158,7 @@ export function verifyCompact(sig64: Bytes, msg32: Bytes, pubkey: Bytes): boolea
 }
 
 export function verifyDer(der: Bytes, msg32: Bytes, pubkey: Bytes): boolean {
+  if (!(der instanceof Uint8Array) || der.length < 8 || der.length > 73) return false;
   const sig = be().derToCompact(der);
   return sig !== null && verifyCompact(sig, msg32, pubkey);
 }

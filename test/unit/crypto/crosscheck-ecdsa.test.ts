@@ -102,11 +102,13 @@ describe('ECDSA: wasm agrees with @noble/curves', { timeout: CROSSCHECK_TIMEOUT 
     let rejected = 0;
     for (let i = 0; i < ROUNDS * 2; i++) {
       const valid = noble.compactToDer(concatBytes(r.bytes(32).map((b, j) => (j < r.int(3) ? 0 : b)), r.bytes(32)))!;
-      let der = valid.slice();
+      let der: Uint8Array = valid.slice();
       switch (r.int(6)) {
-        case 0:
-          der[r.int(der.length)] ^= 1 << r.int(8);
+        case 0: {
+          const at = r.int(der.length);
+          der[at] = der[at]! ^ (1 << r.int(8));
           break;
+        }
         case 1:
           der[r.int(6)] = r.int(256); // headers: tags and lengths
           break;
