@@ -244,10 +244,12 @@ export class Relay {
   }
 
   private onHandshakeTimeout(): void {
-    if (this.over) return;
-    // Between act one and act two the act-two deadline is in charge, not this timer.
-    if (this.gate.actOneDone && !this.gate.actTwoDone) return;
-    if (!this.gate.complete) this.finish(CLOSE.HANDSHAKE_TIMEOUT);
+    if (this.over || this.gate.complete) return;
+    // Once dialling, the act-two deadline is in charge until act two arrives.
+    if (this.dialing && !this.gate.actTwoDone) return;
+    // Act one is in but the name never resolved (a resolver that hangs): same as no answer.
+    if (this.gate.actOneDone && !this.addresses) return this.finish(CLOSE.HOST_NOT_FOUND);
+    this.finish(CLOSE.HANDSHAKE_TIMEOUT);
   }
 
   private checkIdle(): void {

@@ -205,6 +205,17 @@ describe('proxy relay (Node)', () => {
     expect(dialled).toEqual(['127.0.0.1']); // 10.9.9.9 skipped: private
   });
 
+  it('gives up on a resolver that never answers (4005 at the handshake timeout)', async () => {
+    const { url } = await proxy({
+      allowPublicLightningPorts: true,
+      handshakeTimeoutMs: 300,
+      resolver: { resolve: () => new Promise<string[]>(() => undefined) },
+    });
+    const c = await client(url('/hangs.test:9735'));
+    c.send(actShaped());
+    expect(await c.closed).toEqual(plain(CLOSE.HOST_NOT_FOUND));
+  });
+
   it('closes on non-BOLT-8 first bytes (4100) before any TCP connection is made', async () => {
     const p = await peer();
     const { url } = await proxy({ allow: [hp(`127.0.0.1:${p.port}`)], allowLoopback: true });
