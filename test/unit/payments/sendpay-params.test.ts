@@ -205,3 +205,28 @@ describe('other sendpay parameters', () => {
     expect(expectOk(parse(`{${base}, "dev_legacy_hop": true}`)).dev_legacy_hop).toBe(true);
   });
 });
+
+describe('untrusted parameters never throw', () => {
+  let seed = 0x1234567;
+  const rnd = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const leaves = ['null', 'true', '0', '-1', '1.5', '18446744073709551616', '""', '"x"', `"${HASH}"`, `"${A}"`, '"1x2x3"', '"10sat"', '{}', '[]'];
+  const keys = ['route', 'payment_hash', 'label', 'amount_msat', 'partid', 'groupid', 'id', 'channel', 'delay', 'amount_msat', 'cltv_out', 'zz'];
+  const gen = (depth: number): string => {
+    const k = rnd(depth > 3 ? 1 : 3);
+    if (k === 0) return leaves[rnd(leaves.length)]!;
+    if (k === 1) return `[${Array.from({ length: rnd(4) }, () => gen(depth + 1)).join(',')}]`;
+    return `{${Array.from({ length: rnd(4) }, () => `"${keys[rnd(keys.length)]}":${gen(depth + 1)}`).join(',')}}`;
+  };
+
+  it('random params yield an Outcome, never an exception', () => {
+    for (let i = 0; i < 3000; i++) {
+      const r = parse(gen(0));
+      if (!r.ok) expect(typeof r.error.message).toBe('string');
+    }
+  });
+});

@@ -119,3 +119,30 @@ describe('JSON output', () => {
     ]);
   });
 });
+
+describe('untrusted input', () => {
+  // Deterministic xorshift so failures reproduce.
+  let seed = 0x2545f491;
+  const rnd = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const alphabet = '{}[]",:\\ -+.0123456789eEtrufalsnu\u0000\u00e9\ud800abcdef';
+
+  it('random text either parses or fails with JsonParseError, never anything else', () => {
+    for (let i = 0; i < 5000; i++) {
+      let s = '';
+      const len = rnd(24);
+      for (let j = 0; j < len; j++) s += alphabet[rnd(alphabet.length)];
+      try {
+        const tok = parseJson(s);
+        // Whatever parsed must re-serialize to the same token text.
+        expect(tok.full).toBe(s.trim());
+      } catch (e) {
+        expect(e).toBeInstanceOf(JsonParseError);
+      }
+    }
+  });
+});
