@@ -1,7 +1,16 @@
-// The one place that chooses how Sphinx packets are built. Production calls the WASM kernel
-// (src/crypto/sphinx-kernel.ts) once it is loaded; until then, and on runtimes without it, the
-// TypeScript construction in sphinx-js.ts gives byte-identical packets.
-import { sphinxBuildJs, type SphinxBuildResult } from './sphinx-js.js';
+// The one place that builds Sphinx packets: the WASM kernel (src/crypto/sphinx-kernel.ts) does the
+// whole BOLT 4 construction in one call. This adapter checks arguments and maps the kernel's
+// errors onto the onion layer's codes.
+import { CryptoError } from '../crypto/errors.js';
+import { sphinxBuild as wasmSphinxBuild, type SphinxKernelResult } from '../crypto/sphinx-kernel.js';
+import { OnionError } from './errors.js';
+
+export const HMAC_SIZE = 32;
+
+/** Total routing-info bytes the framed payloads need (each payload plus its 32-byte HMAC). */
+export function routingBytesNeeded(framedPayloads: Uint8Array[]): number {
+  return framedPayloads.reduce((n, p) => n + p.length + HMAC_SIZE, 0);
+}
 
 export function sphinxBuild(
   sessionKey: Uint8Array,
@@ -9,6 +18,18 @@ export function sphinxBuild(
   framedPayloads: Uint8Array[],
   associatedData: Uint8Array,
   routingInfoSize = 1300,
-): SphinxBuildResult {
-  return sphinxBuildJs(sessionKey, hopPubkeys, framedPayloads, associatedData, routingInfoSize);
+): SphinxKernelResult {
+  if (hopPubkeys.length === 0 || framedPayloads.length !== hopPubkeys.length) {
+    throw new OnionError('BAD_ARGUMENT', 'need one payload per hop and at least one hop');
+  }
+  if (routingBytesNeeded(framedPayloads) > routingInfoSize) {
+    throw new OnionError('ONION_TOO_BIG', `hop payloads need ${routingBytesNeeded(framedPayloads)} bytes, onion has ${routingInfoSize}`);
+  }
+  try {
+    return wasmSphinxBuild(sessionKey, hopPubkeys, framedPayloads, associatedData, routingInfoSize);
+  } catch (e) {
+    if (!(e instanceof CryptoError)) throw e;
+    if (e.code === 'ONION_TOO_BIG') throw new OnionError('ONION_TOO_BIG', e.message);
+    throw new OnionError('BAD_ARGUMENT', e.message);
+  }
 }

@@ -7,7 +7,7 @@ import { readBigSize } from './codec.js';
 import { OnionError } from './errors.js';
 import { blindingFactor, deriveKey, keystream } from './keys.js';
 import { decodeHopPayload, PayloadError, type HopPayload } from './payload.js';
-import { HMAC_SIZE } from './sphinx-js.js';
+import { HMAC_SIZE } from './kernel.js';
 import { FAILCODE } from './failure-codes.js';
 
 /** Bytes around the routing info: version (1) + ephemeral key (33) + HMAC (32). */
