@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelScid, channelViews, errorText, invoiceView, paymentView, paymentViews, rpcErrorOf, u64, ViewError } from '../../../web/rpc-views.js';
 import { RpcError } from '../../../src/rpc/errors.js';
+import type { RpcObject } from '../../../src/worker/types.js';
 import { HASH, SECRET, expectOk, hop, ids, makeEngine } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
@@ -15,7 +16,7 @@ describe('u64', () => {
 
 describe('channelViews (listpeerchannels)', () => {
   it('keeps what the page shows and skips malformed entries', () => {
-    const result = {
+    const result: RpcObject = {
       channels: [
         {
           peer_id: HUB,
@@ -99,7 +100,7 @@ describe('paymentViews', () => {
     expect(paymentView(sent)).toMatchObject({ created_index: 1n, payment_hash: HASH, groupid: 1n, status: 'pending', destination: HUB, amount_msat: 1000n, amount_sent_msat: 1000n, label: 'tea', bolt11: 'lnbcrt1x' });
     engine.resolve({ payment_hash: HASH, partid: 0n, groupid: 1n }, { kind: 'fulfilled', preimage: '66'.repeat(32) });
     const listed = expectOk(await engine.call('listsendpays', {}));
-    const [row] = paymentViews(listed as Record<string, never>);
+    const [row] = paymentViews(listed as RpcObject);
     expect(row).toMatchObject({ status: 'complete', payment_preimage: '66'.repeat(32) });
     expect(row!.completed_at).toBeTypeOf('number');
     expect(row!.partid).toBeUndefined();
