@@ -1,17 +1,22 @@
 // One table held in memory: rows ordered by primary key plus one ordered list per index, each
 // entry pointing at the row object itself (rows are never mutated in place, so sharing is safe).
+// Entries are ordered by an encoded sort key (key-encoding.ts): the primary key's encoding for
+// rows, the index key's encoding followed by the primary key's for index entries.
 // Used by the memory store and, after replaying its journal, by the file store.
-import { compareKeys, keyExtractor, primaryKeyOf, type AnyKey, type Bounds, type KeyExtractor } from './keys.js';
+import { AFTER, encodeKey } from './key-encoding.js';
+import { keyExtractor, primaryKeyOf, type AnyKey, type Bounds, type KeyExtractor } from './keys.js';
 import { SortedList, type Cursor } from './sorted-list.js';
 import { StoreError, type IndexSpec, type StoreRecord, type TableSpec } from './types.js';
 
 interface Entry {
-  key: AnyKey;
+  /** Sort key: encodeKey(index key) + encodeKey(primary key), or encodeKey(primary key). */
+  sk: string;
+  /** Length of the index key's part of `sk` (all of it for rows). */
+  kl: number;
   pk: AnyKey;
   rec: StoreRecord;
 }
 
-const byKeyThenPk = (a: Entry, b: Entry): number => compareKeys(a.key, b.key) || compareKeys(a.pk, b.pk);
 
 interface MemoryIndex {
   spec: IndexSpec;
@@ -26,7 +31,7 @@ function showKey(k: AnyKey): string {
 }
 
 export class MemoryTable {
-  private readonly primary = new SortedList<Entry>(byKeyThenPk);
+  private readonly primary = new SortedList<Entry>();
   private readonly indexes = new Map<string, MemoryIndex>();
   private specIndexes: IndexSpec[] = [];
   private readonly pkOf: KeyExtractor;
@@ -55,23 +60,22 @@ export class MemoryTable {
     return this.indexes.has(name);
   }
 
-  private findPrimary(pk: AnyKey): Cursor | undefined {
-    return this.primary.find({ key: pk, pk, rec: {} });
-  }
-
   get(pk: AnyKey): StoreRecord | undefined {
-    const cur = this.findPrimary(pk);
+    const cur = this.primary.find(encodeKey(pk));
     return cur === undefined ? undefined : this.primary.at(cur)!.rec;
   }
 
   /** Throws CONSTRAINT if `rec` (primary key `pk`) would collide in a unique index. */
   checkUnique(pk: AnyKey, rec: StoreRecord): void {
+    let epk: string | undefined;
     for (const idx of this.indexes.values()) {
       if (idx.spec.unique !== true) continue;
       const key = idx.keyOf(rec);
       if (key === undefined) continue;
-      const hit = idx.list.at(idx.list.seek((e) => compareKeys(e.key, key) >= 0));
-      if (hit !== undefined && compareKeys(hit.key, key) === 0 && compareKeys(hit.pk, pk) !== 0) {
+      const ek = encodeKey(key);
+      const hit = idx.list.at(idx.list.seek(ek));
+      epk ??= encodeKey(pk);
+      if (hit !== undefined && hit.kl === ek.length && hit.sk.startsWith(ek) && hit.sk !== ek + epk) {
         throw new StoreError('CONSTRAINT', `unique index ${this.name}.${idx.spec.name} already holds key ${showKey(key)}`);
       }
     }
@@ -79,52 +83,57 @@ export class MemoryTable {
 
   /** Stores `rec` (owned by the table from now on) and returns the row it replaced. No unique check. */
   put(pk: AnyKey, rec: StoreRecord): StoreRecord | undefined {
-    const cur = this.findPrimary(pk);
+    const epk = encodeKey(pk);
+    const cur = this.primary.find(epk);
     let prev: StoreRecord | undefined;
     if (cur !== undefined) {
       const entry = this.primary.at(cur)!;
       prev = entry.rec;
-      this.unindex(pk, prev);
+      this.unindex(epk, prev);
       entry.rec = rec;
     } else {
-      this.primary.insert({ key: pk, pk, rec });
+      this.primary.insert({ sk: epk, kl: epk.length, pk, rec });
     }
-    for (const idx of this.indexes.values()) this.indexOne(idx, pk, rec);
+    for (const idx of this.indexes.values()) this.indexOne(idx, pk, epk, rec);
     return prev;
   }
 
   delete(pk: AnyKey): StoreRecord | undefined {
-    const cur = this.findPrimary(pk);
+    const epk = encodeKey(pk);
+    const cur = this.primary.find(epk);
     if (cur === undefined) return undefined;
     const prev = this.primary.at(cur)!.rec;
-    this.unindex(pk, prev);
+    this.unindex(epk, prev);
     this.primary.removeAt(cur);
     return prev;
   }
 
-  private indexOne(idx: MemoryIndex, pk: AnyKey, rec: StoreRecord): void {
+  private indexOne(idx: MemoryIndex, pk: AnyKey, epk: string, rec: StoreRecord): void {
     const key = idx.keyOf(rec);
-    if (key !== undefined) idx.list.insert({ key, pk, rec });
+    if (key === undefined) return;
+    const ek = encodeKey(key);
+    idx.list.insert({ sk: ek + epk, kl: ek.length, pk, rec });
   }
 
-  private unindex(pk: AnyKey, rec: StoreRecord): void {
+  private unindex(epk: string, rec: StoreRecord): void {
     for (const idx of this.indexes.values()) {
       const key = idx.keyOf(rec);
       if (key === undefined) continue;
-      const cur = idx.list.find({ key, pk, rec });
+      const cur = idx.list.find(encodeKey(key) + epk);
       if (cur !== undefined) idx.list.removeAt(cur);
     }
   }
 
   /** Adds an index over the existing rows; CONSTRAINT (and no index) if a unique one has duplicates. */
   addIndex(spec: IndexSpec): void {
-    const idx: MemoryIndex = { spec: { ...spec }, keyOf: keyExtractor(spec.keyPath), list: new SortedList<Entry>(byKeyThenPk) };
-    this.primary.forEach((e) => this.indexOne(idx, e.pk, e.rec));
+    const idx: MemoryIndex = { spec: { ...spec }, keyOf: keyExtractor(spec.keyPath), list: new SortedList<Entry>() };
+    this.primary.forEach((e) => this.indexOne(idx, e.pk, e.sk, e.rec));
     if (spec.unique === true) {
       let prev: Entry | undefined;
       idx.list.forEach((e) => {
-        if (prev !== undefined && compareKeys(prev.key, e.key) === 0) {
-          throw new StoreError('CONSTRAINT', `cannot create unique index ${this.name}.${spec.name}: key ${showKey(e.key)} is held by several rows`);
+        if (prev !== undefined && prev.kl === e.kl && prev.sk.slice(0, prev.kl) === e.sk.slice(0, e.kl)) {
+          const key = idx.keyOf(e.rec);
+          throw new StoreError('CONSTRAINT', `cannot create unique index ${this.name}.${spec.name}: key ${key === undefined ? '?' : showKey(key)} is held by several rows`);
         }
         prev = e;
       });
@@ -146,19 +155,11 @@ export class MemoryTable {
   }
 
   private window(list: SortedList<Entry>, b: Bounds): [Cursor, Cursor] {
-    const { lower, upper } = b;
-    const from =
-      lower === undefined
-        ? list.start()
-        : b.lowerOpen
-          ? list.seek((e) => compareKeys(e.key, lower) > 0)
-          : list.seek((e) => compareKeys(e.key, lower) >= 0);
-    const to =
-      upper === undefined
-        ? list.end()
-        : b.upperOpen
-          ? list.seek((e) => compareKeys(e.key, upper) >= 0)
-          : list.seek((e) => compareKeys(e.key, upper) > 0);
+    // enc(k) + AFTER sorts after every entry whose key is k and before every larger key.
+    const lower = b.lower === undefined ? undefined : encodeKey(b.lower) + (b.lowerOpen ? AFTER : '');
+    const upper = b.upper === undefined ? undefined : encodeKey(b.upper) + (b.upperOpen ? '' : AFTER);
+    const from = lower === undefined ? list.start() : list.seek(lower);
+    const to = upper === undefined ? list.end() : list.seek(upper);
     return [from, to];
   }
 

@@ -1,7 +1,8 @@
-// An ordered multiset kept as a list of sorted chunks (a two-level B-tree without the tree).
-// Lookups are a binary search over chunks then within one; an insert or delete moves at most
-// one chunk's elements, so 100k-row tables stay cheap to update, and a range scan starts at its
-// lower bound instead of sorting or filtering the whole table.
+// An ordered set of entries keyed by a string sort key (`sk`, see key-encoding.ts), kept as a
+// list of sorted chunks (a two-level B-tree without the tree). Lookups are a binary search over
+// chunks then within one, comparing strings natively; an insert or delete moves at most one
+// chunk's elements, so 100k-row tables stay cheap to update, and a range scan starts at its
+// lower bound instead of sorting or filtering the whole table. Sort keys are unique.
 
 /** A position: chunk number and offset. The end of the list is { c: chunks.length, i: 0 }. */
 export interface Cursor {
@@ -11,11 +12,13 @@ export interface Cursor {
 
 const MAX_CHUNK = 512;
 
-export class SortedList<E> {
+export interface Keyed {
+  sk: string;
+}
+
+export class SortedList<E extends Keyed> {
   private chunks: E[][] = [];
   private count = 0;
-
-  constructor(private readonly cmp: (a: E, b: E) => number) {}
 
   get size(): number {
     return this.count;
@@ -29,24 +32,24 @@ export class SortedList<E> {
     return { c: this.chunks.length, i: 0 };
   }
 
-  /** First position whose element satisfies `pred`; pred must be monotonic (false… then true…). */
-  seek(pred: (e: E) => boolean): Cursor {
+  /** First position whose sort key is >= `sk` (the end if none). */
+  seek(sk: string): Cursor {
     const chunks = this.chunks;
     let lo = 0;
     let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const chunk = chunks[mid]!;
-      if (pred(chunk[chunk.length - 1]!)) hi = mid;
+      if (chunk[chunk.length - 1]!.sk >= sk) hi = mid;
       else lo = mid + 1;
     }
     if (lo === chunks.length) return this.end();
     const chunk = chunks[lo]!;
     let a = 0;
-    let b = chunk.length - 1; // the last element satisfies pred
+    let b = chunk.length - 1; // the last element is >= sk
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (pred(chunk[mid]!)) b = mid;
+      if (chunk[mid]!.sk >= sk) b = mid;
       else a = mid + 1;
     }
     return { c: lo, i: a };
@@ -56,20 +59,20 @@ export class SortedList<E> {
     return this.chunks[cur.c]?.[cur.i];
   }
 
-  /** Position of an element comparing equal to `probe`, if any. */
-  find(probe: E): Cursor | undefined {
-    const cur = this.seek((e) => this.cmp(e, probe) >= 0);
-    const e = this.at(cur);
-    return e !== undefined && this.cmp(e, probe) === 0 ? cur : undefined;
+  /** Position of the entry with exactly this sort key, if any. */
+  find(sk: string): Cursor | undefined {
+    const cur = this.seek(sk);
+    return this.at(cur)?.sk === sk ? cur : undefined;
   }
 
+  /** Inserts an entry whose sort key is not in the list yet. */
   insert(e: E): void {
     this.count++;
     if (this.chunks.length === 0) {
       this.chunks.push([e]);
       return;
     }
-    const cur = this.seek((x) => this.cmp(x, e) > 0);
+    const cur = this.seek(e.sk);
     // Past the end: append to the last chunk (the common case for increasing keys).
     const c = cur.c === this.chunks.length ? cur.c - 1 : cur.c;
     const chunk = this.chunks[c]!;

@@ -7,56 +7,57 @@ function rng(seed: number): () => number {
   return () => (s = (s * 48271) % 2147483647) / 2147483647;
 }
 
+const key = (n: number): string => String(n).padStart(5, '0');
+
 describe('SortedList', () => {
   it('matches a sorted array through random inserts, removals, seeks and scans', () => {
     const rand = rng(42);
-    const list = new SortedList<number>((a, b) => a - b);
-    const ref: number[] = [];
+    const list = new SortedList<{ sk: string }>();
+    const ref: string[] = [];
     for (let step = 0; step < 20_000; step++) {
-      const v = Math.floor(rand() * 5000);
-      if (rand() < 0.65 || ref.length === 0) {
-        list.insert(v);
-        let at = ref.findIndex((x) => x > v);
+      const sk = key(Math.floor(rand() * 8000));
+      const i = ref.indexOf(sk);
+      const cur = list.find(sk);
+      expect(cur !== undefined).toBe(i >= 0);
+      if (rand() < 0.65 && i < 0) {
+        list.insert({ sk });
+        let at = ref.findIndex((x) => x > sk);
         if (at < 0) at = ref.length;
-        ref.splice(at, 0, v);
-      } else {
-        const cur = list.find(v);
-        const i = ref.indexOf(v);
-        expect(cur !== undefined).toBe(i >= 0);
-        if (cur !== undefined) {
-          list.removeAt(cur);
-          ref.splice(i, 1);
-        }
+        ref.splice(at, 0, sk);
+      } else if (cur !== undefined) {
+        list.removeAt(cur);
+        ref.splice(i, 1);
       }
       if (step % 500 === 0) {
         expect(list.size).toBe(ref.length);
-        const lo = Math.floor(rand() * 5000);
-        const hi = lo + Math.floor(rand() * 2000);
-        const from = list.seek((e) => e >= lo);
-        const to = list.seek((e) => e > hi);
+        const lo = key(Math.floor(rand() * 8000));
+        const hi = key(Number(lo) + Math.floor(rand() * 3000));
+        const from = list.seek(lo);
+        const to = list.seek(`${hi}~`); // just past hi
         const want = ref.filter((e) => e >= lo && e <= hi);
         expect(list.distance(from, to)).toBe(want.length);
-        const fwd: number[] = [];
-        list.scan(from, to, false, (e) => (fwd.push(e), true));
+        const fwd: string[] = [];
+        list.scan(from, to, false, (e) => (fwd.push(e.sk), true));
         expect(fwd).toEqual(want);
-        const back: number[] = [];
-        list.scan(from, to, true, (e) => (back.push(e), back.length < 7));
+        const back: string[] = [];
+        list.scan(from, to, true, (e) => (back.push(e.sk), back.length < 7));
         expect(back).toEqual([...want].reverse().slice(0, 7));
       }
     }
-    const all: number[] = [];
-    list.forEach((e) => all.push(e));
+    expect(list.size).toBeGreaterThan(1000); // several chunks were split and merged away
+    const all: string[] = [];
+    list.forEach((e) => all.push(e.sk));
     expect(all).toEqual(ref);
   });
 
   it('handles empty lists and ranges', () => {
-    const list = new SortedList<number>((a, b) => a - b);
+    const list = new SortedList<{ sk: string }>();
     expect(list.distance(list.start(), list.end())).toBe(0);
     list.scan(list.start(), list.end(), true, () => {
       throw new Error('nothing to visit');
     });
-    list.insert(1);
-    const past = list.seek((e) => e > 5);
+    list.insert({ sk: 'a' });
+    const past = list.seek('b');
     expect(list.at(past)).toBeUndefined();
     expect(list.distance(past, list.start())).toBe(0);
   });
