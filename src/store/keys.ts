@@ -7,7 +7,7 @@
 // Strings compare by UTF-16 code unit (JS `<`), binary byte-wise, arrays element-wise with a
 // shorter prefix first. Binary keys are not in the `Key` type, but a record can carry a
 // Uint8Array at an index keyPath and IndexedDB indexes it, so the other stores must too.
-import { StoreError, type Key, type KeyRange, type StoreRecord, type StoreValue } from './types.js';
+import { StoreError, type KeyRange, type StoreRecord, type StoreValue } from './types.js';
 
 /** A key as stored internally: `Key` plus binary parts and nested arrays. */
 export type AnyKey = number | string | Uint8Array | AnyKey[];
@@ -181,9 +181,4 @@ export function checkLimit(limit: number | undefined): number {
     throw new StoreError('BAD_VALUE', `limit must be a non-negative integer, got ${String(limit)}`);
   }
   return limit;
-}
-
-/** Narrows an internal key to the public `Key` type (binary parts only come from records). */
-export function publicKey(k: AnyKey): Key {
-  return k as Key;
 }

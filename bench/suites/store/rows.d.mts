@@ -20,6 +20,8 @@ export interface StoreFigures {
   page_created_mean_rows: number;
   page_updated_median_ms: number;
   page_updated_mean_rows: number;
+  page_created_prev_median_ms: number;
+  page_created_prev_mean_rows: number;
 }
 
 export declare function measureStore(store: Store, n: number, opts?: { batch?: number; lookups?: number; pages?: number }): Promise<StoreFigures>;

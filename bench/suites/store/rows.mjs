@@ -129,13 +129,15 @@ export async function measureStore(store, n, opts = {}) {
     byHash.push(now() - t);
     found += rows.length;
   }
-  const pageBy = async (index, lowerOf) => {
+  const pageBy = async (index, lowerOf, direction = 'next') => {
     const times = [];
     let rows = 0;
     for (let i = 0; i < pages; i++) {
       const start = 1 + ((i * 104729) % Math.max(1, n - 1000));
+      const bound = lowerOf(u64Key(BigInt(start)));
+      const range = direction === 'next' ? { lower: bound } : { upper: bound };
       const t = now();
-      const page = await store.query('payments', { index, range: { lower: lowerOf(u64Key(BigInt(start))) }, limit: 1000 });
+      const page = await store.query('payments', { index, range, limit: 1000, direction });
       times.push(now() - t);
       rows += page.length;
     }
@@ -143,6 +145,8 @@ export async function measureStore(store, n, opts = {}) {
   };
   const created = await pageBy(undefined, (k) => k);
   const updated = await pageBy('by_updated', (k) => [k, '']);
+  // Newest first (direction 'prev': a cursor walk in IndexedDB rather than getAll).
+  const createdPrev = await pageBy(undefined, (k) => k, 'prev');
   return {
     rows: n,
     fill_ms: Math.round(fill_ms),
@@ -153,5 +157,7 @@ export async function measureStore(store, n, opts = {}) {
     page_created_mean_rows: created.mean_rows,
     page_updated_median_ms: updated.median_ms,
     page_updated_mean_rows: updated.mean_rows,
+    page_created_prev_median_ms: createdPrev.median_ms,
+    page_created_prev_mean_rows: createdPrev.mean_rows,
   };
 }
