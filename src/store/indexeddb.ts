@@ -82,15 +82,23 @@ class IndexedDbStore implements Store {
     }
   }
 
-  /** A read; IndexedDB errors become StoreErrors, or FAILED/CLOSED if the connection went away meanwhile. */
+  /** IndexedDB errors become StoreErrors; FAILED if the connection was closed under us meanwhile. */
+  private mapError(e: unknown): StoreError {
+    if (e instanceof StoreError) return e;
+    try {
+      this.gate.checkNotFailed();
+    } catch (failed) {
+      return failed as StoreError;
+    }
+    return fromIdbError(e);
+  }
+
   private read<T>(fn: () => Promise<T>): Promise<T> {
     return this.gate.run(async () => {
       try {
         return await fn();
       } catch (e) {
-        if (e instanceof StoreError) throw e;
-        this.gate.checkNotFailed();
-        throw fromIdbError(e);
+        throw this.mapError(e);
       }
     });
   }
@@ -150,27 +158,44 @@ class IndexedDbStore implements Store {
 
   commit(ops: WriteOp[]): Promise<void> {
     return this.gate.runCommit(async () => {
-      if (this.readOnly) throw new StoreError('READ_ONLY', 'this store was opened read-only');
-      const writes = this.prepare(ops);
-      if (writes.length === 0) return;
-      const tx = this.db.transaction([...new Set(writes.map((w) => w.table))], 'readwrite', { durability: 'strict' });
-      let firstError: unknown;
-      const noteError = (e: unknown): void => {
-        firstError ??= e;
-      };
+      try {
+        await this.write(ops);
+      } catch (e) {
+        throw this.mapError(e);
+      }
+    });
+  }
+
+  /** One readwrite transaction with strict durability over every table the ops touch. */
+  private async write(ops: WriteOp[]): Promise<void> {
+    if (this.readOnly) throw new StoreError('READ_ONLY', 'this store was opened read-only');
+    const writes = this.prepare(ops);
+    if (writes.length === 0) return;
+    const tx = this.db.transaction([...new Set(writes.map((w) => w.table))], 'readwrite', { durability: 'strict' });
+    let firstError: unknown;
+    const noteError = (e: unknown): void => {
+      firstError ??= e;
+    };
+    try {
       for (const w of writes) {
         const os = tx.objectStore(w.table);
         const req = w.rec !== undefined ? os.put(w.rec) : os.delete(w.key as IDBValidKey);
         req.catch(noteError);
       }
-      tx.commit();
-      try {
-        await tx.done;
-      } catch (e) {
-        // The failed request says why (e.g. ConstraintError); the transaction only says "aborted".
-        throw fromIdbError(firstError ?? tx.error ?? e);
-      }
-    });
+    } catch (e) {
+      // A request that throws synchronously leaves the earlier ones queued, and an idle
+      // transaction commits: abort it so that none of this commit lands.
+      tx.abort();
+      tx.done.catch(noteError);
+      throw fromIdbError(e);
+    }
+    tx.commit();
+    try {
+      await tx.done;
+    } catch (e) {
+      // The failed request says why (e.g. ConstraintError); the transaction only says "aborted".
+      throw fromIdbError(firstError ?? tx.error ?? e);
+    }
   }
 
   async close(): Promise<void> {
