@@ -20,9 +20,9 @@ ORIG_SHA256=07c1d76fc485936138c6572e94374df22ba41df06617926572b8a690fe8bc34b
 # Table sizes (see README.md for the measurements behind them). ECMULT_WINDOW_SIZE sizes the
 # verification table (2 * 2^(w-2) points of 64 bytes), ECMULT_GEN_PREC_BITS the signing /
 # pubkey table (256/b * 2^b points).
-WINDOW=${LW_WASM_WINDOW:-8}
-GEN_BITS=${LW_WASM_GEN_BITS:-2}
-OPT=${LW_WASM_OPT:--Os}
+WINDOW=${LW_WASM_WINDOW:-6}
+GEN_BITS=${LW_WASM_GEN_BITS:-4}
+OPT=${LW_WASM_OPT:--Oz}
 WASM_OPT_LEVEL=${LW_WASM_OPT_LEVEL:--O3}
 
 MODE=verify OUT=
@@ -50,7 +50,8 @@ fetch_source() {
   mkdir -p "$dl" "$apt/lists/partial" "$apt/cache/archives/partial"
   echo "deb-src http://deb.debian.org/debian bookworm main" > "$apt/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-              -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o quiet=1)
+              -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o quiet=1
+              -o APT::Sandbox::User="$(id -un)")  # downloads into our own dirs, as ourselves
   apt-get "${opts[@]}" update >&2
   (cd "$dl" && apt-get "${opts[@]}" source --download-only "libsecp256k1=$DEB_VERSION" >&2)
   [ -f "$dl/$ORIG_TARBALL" ] || die "apt-get did not produce $ORIG_TARBALL"
@@ -76,7 +77,7 @@ prepare_source() {
 SRC="$CACHE/$UPSTREAM"
 CFLAGS=(
   --target=wasm32-unknown-unknown -std=c11 "$OPT" -ffreestanding -nostdinc -isystem "$HERE/shim"
-  -mbulk-memory -msign-ext -mmutable-globals
+  -mbulk-memory -msign-ext -mmutable-globals ${LW_WASM_EXTRA_CFLAGS:-}
   -fno-ident -g0 "-ffile-prefix-map=$ROOT=." "-ffile-prefix-map=$CACHE=."
   -Wall -Wextra -Werror -Wno-unused-function
   -I "$SRC/include" -I "$SRC/src" -I "$HERE/src"
@@ -103,7 +104,7 @@ build_module() {
   # silently overwriting the tables.
   wasm-ld-14 --no-entry --stack-first -z stack-size=65536 --export=__heap_base --strip-all \
     -o "$CACHE/lightning.linked.wasm" "${objs[@]}"
-  wasm-opt "$WASM_OPT_LEVEL" --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  wasm-opt "$WASM_OPT_LEVEL" --enable-bulk-memory --enable-sign-ext --enable-mutable-globals ${LW_WASM_EXTRA_OPTFLAGS:-} \
     --strip-debug --strip-producers "$CACHE/lightning.linked.wasm" -o "$CACHE/lightning.wasm"
 }
 
