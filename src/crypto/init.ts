@@ -14,7 +14,12 @@ import { errorMessage } from '../errors.js';
  */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response | Promise<Response>;
 
-/** The module next to the sources; bundlers (Vite) see this pattern and ship the file as an asset. */
+/**
+ * The module next to the sources (`wasm/lightning.wasm` two levels above `src/crypto/`); bundlers
+ * (Vite) see this pattern and ship the file as an asset. Node cannot fetch file: URLs: it uses
+ * `initCryptoNode()` (./node.ts). Deno and Cloudflare Workers running the compiled package pass
+ * their own source.
+ */
 export function defaultWasmUrl(): URL {
   return new URL('../../wasm/lightning.wasm', import.meta.url);
 }
@@ -48,10 +53,20 @@ async function load(getSource: () => Promise<WasmSource>): Promise<void> {
   setSecp256k1Backend(wasmBackend(w));
 }
 
+async function fetchModule(url: string | URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (e) {
+    // Node's fetch cannot read file: URLs (Deno's can); say what to do instead.
+    const hint = String(url).startsWith('file:') ? ' (on Node, use initCryptoNode() from crypto/node.js, or pass the bytes)' : '';
+    throw new CryptoError('WASM_LOAD', `cannot fetch the crypto module from ${String(url)}: ${errorMessage(e)}${hint}`);
+  }
+}
+
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   source = await source;
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'string' || source instanceof URL) return compile(await fetch(source));
+  if (typeof source === 'string' || source instanceof URL) return compile(await fetchModule(source));
   if (source instanceof Response) {
     if (!source.ok) throw new CryptoError('WASM_LOAD', `fetching the crypto module failed: HTTP ${source.status} ${source.url}`);
     // Streaming compilation needs the right MIME type; servers without it get the buffered path.

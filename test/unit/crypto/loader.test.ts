@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../support/shared.js';
@@ -106,6 +107,17 @@ describe('initCrypto sources', () => {
     expect(c.hasSecp256k1Backend()).toBe(false);
     await c.initCrypto(WASM);
     expectWorking(c);
+  });
+
+  it('points Node users of file: URLs (and of the default URL) to initCryptoNode', async () => {
+    for (const attempt of [() => c.initCrypto(pathToFileURL(resolve(REPO_ROOT, 'wasm/lightning.wasm'))), () => c.initCrypto()]) {
+      const err = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(c.CryptoError);
+      expect((err as Error).message).toMatch(/initCryptoNode/);
+    }
   });
 
   it('initCryptoNode reads the package’s own module file', async () => {
