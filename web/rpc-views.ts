@@ -230,3 +230,9 @@ export function errorText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
 }
+
+/** One line for any error: Core Lightning's code and message verbatim when it is an RpcError. */
+export function errorLine(e: unknown): string {
+  const r = rpcErrorOf(e);
+  return r === undefined ? errorText(e) : `Error ${r.code}: ${r.message}`;
+}

@@ -1,0 +1,189 @@
+// The demo page, driven like a newcomer would: open it, connect to the hub, wait for the channel,
+// get an invoice from the shop, pay it, read the preimage and the payments table; then two
+// payments that fail (a tampered payment_hash, an amount above the channel balance) and how the
+// page explains them. Runs against `lightning-worker demo` (a hub, a shop and a proxy on
+// loopback), started here on port 0; set LW_DEMO_URL to use a demo server that is already running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const READY_TIMEOUT_MS = 90_000;
+
+let demo: ChildProcess | undefined;
+let demoUrl = process.env.LW_DEMO_URL ?? '';
+const demoLog: string[] = [];
+
+/** Starts the demo command and resolves with the URL from its `{"event":"demo-ready","url":…}` line. */
+function startDemo(): Promise<string> {
+  const child = spawn(process.execPath, ['dist/node/cli/main.js', 'demo', '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  demo = child;
+  child.stderr?.on('data', (b: Buffer) => demoLog.push(b.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no demo-ready line within ${READY_TIMEOUT_MS} ms; output:\n${demoLog.join('')}`)), READY_TIMEOUT_MS);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo command exited (${code ?? signal}) before it was ready; output:\n${demoLog.join('')}`));
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      demoLog.push(`${line}\n`);
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        return; // not every line has to be JSON
+      }
+      if (typeof msg === 'object' && msg !== null && (msg as { event?: unknown }).event === 'demo-ready') {
+        const url = (msg as { url?: unknown }).url;
+        clearTimeout(timer);
+        if (typeof url === 'string') resolve(url);
+        else reject(new Error(`demo-ready line without a url: ${line}`));
+      }
+    });
+  });
+}
+
+async function stopDemo(): Promise<void> {
+  const child = demo;
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(READY_TIMEOUT_MS + 10_000);
+  if (demoUrl === '') demoUrl = await startDemo();
+});
+
+test.afterAll(async () => {
+  await stopDemo();
+});
+
+/** Asks the shop for an invoice through the page's button; returns the shop's payment_hash. */
+async function getShopInvoice(page: Page, amount: string): Promise<string> {
+  await page.getByLabel('Amount', { exact: true }).fill(amount);
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/shop/invoice') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Get an invoice from the shop' }).click();
+  const body = (await (await answer).json()) as { payment_hash: string; bolt11: string };
+  await expect(page.getByRole('textbox', { name: 'BOLT 11 invoice' })).toHaveValue(body.bolt11);
+  await expect(page.locator('#invoice-details')).toContainText('A cup of coffee');
+  await expect(page.locator('#route-preview')).toContainText('You send');
+  return body.payment_hash;
+}
+
+test('a newcomer pays an invoice in under a minute, and sees why bad payments fail', async ({ page }) => {
+  test.setTimeout(180_000);
+  const status = page.locator('#pay-status');
+  const outcome = page.locator('#pay-outcome');
+  const payments = page.locator('#payments-body');
+
+  await test.step('open the page: the node starts by itself', async () => {
+    await page.goto(demoUrl);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pay a Lightning invoice from this page');
+    await expect(page.locator('#node-status')).toHaveText('Running.', { timeout: 60_000 });
+  });
+
+  await test.step('connect to the hub (prefilled), with the keyboard', async () => {
+    const address = page.getByLabel('Peer address');
+    await expect(address).toHaveValue(/^0[23][0-9a-f]{64}@wss?:\/\//);
+    await expect(page.getByRole('radio', { name: /Direct WebSocket/ })).toBeChecked();
+    await expect(page.locator('#dial-preview')).toContainText('Will dial ws');
+    await address.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#peer-list')).toContainText('hub', { timeout: 30_000 });
+    await expect(page.locator('#peer-list li[data-state="connected"]')).toHaveCount(1, { timeout: 30_000 });
+  });
+
+  await test.step('the hub opens a channel: wait until it is ready', async () => {
+    const channels = page.getByRole('table', { name: 'Your channels (listpeerchannels)' });
+    await expect(channels.locator('tr[data-state="CHANNELD_NORMAL"]')).toHaveCount(1, { timeout: 60_000 });
+    await expect(channels).toContainText('ready');
+    await expect(channels.locator('td[data-label="Your balance"]').first()).toHaveText(/^[\d,.]+ sat$/);
+  });
+
+  let paidHash = '';
+  await test.step('get an invoice from the shop and pay it', async () => {
+    paidHash = await getShopInvoice(page, '10000sat');
+    await expect(page.locator('#route-preview table')).toContainText('hub');
+    await expect(page.locator('#route-preview table')).toContainText('shop');
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await expect(status).toContainText('complete', { timeout: 60_000 });
+    await expect(page.locator('#pay-preimage')).toHaveText(/^[0-9a-f]{64}$/);
+    await expect(page.locator('#pay-result-h')).toBeFocused();
+    const row = payments.locator(`tr[data-payment-hash="${paidHash}"]`);
+    await expect(row).toHaveAttribute('data-status', 'complete', { timeout: 30_000 });
+    await expect(row.locator('td[data-label="Amount"]')).toHaveText('10,000 sat');
+    await expect(row.locator('td[data-label="Completed"]')).not.toHaveText('—');
+    await page.screenshot({ path: 'test-results/demo-paid.png', fullPage: true });
+  });
+
+  await test.step('a tampered payment_hash: the shop does not recognise the payment', async () => {
+    const hash = await getShopInvoice(page, '2000sat');
+    await page.getByRole('button', { name: 'Edit as JSON route' }).click();
+    await expect(page.getByLabel('Route', { exact: true })).toBeFocused();
+    const tampered = `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}`;
+    await page.getByLabel('payment_hash', { exact: true }).fill(tampered);
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await expect(status).toContainText('failed', { timeout: 60_000 });
+    await expect(status).toContainText('203');
+    await expect(outcome).toContainText('The recipient does not recognise this payment (wrong hash, secret or amount)');
+    await expect(outcome).toContainText('The destination (erring_index 2).');
+    await expect(outcome).toContainText('WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS');
+    await page.getByText('Raw error data (Core Lightning JSON)').click();
+    await expect(outcome.locator('pre')).toContainText('"erring_index": 2');
+    await expect(payments.locator(`tr[data-payment-hash="${tampered}"]`)).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+    await page.screenshot({ path: 'test-results/demo-failed-hash.png', fullPage: true });
+  });
+
+  await test.step('an amount above the channel balance: our own node refuses it', async () => {
+    await page.getByRole('radio', { name: 'A BOLT 11 invoice' }).check();
+    await getShopInvoice(page, '50000000sat');
+    await expect(page.locator('#route-preview .warnings')).toContainText('your own node will most likely refuse it');
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await expect(status).toContainText('failed', { timeout: 60_000 });
+    await expect(outcome).toContainText('Your own node, before the payment left it (erring_index 0).');
+    await expect(outcome).toContainText('204');
+  });
+
+  await test.step('the payments table: replay a failure, filter (listsendpays)', async () => {
+    await payments.getByRole('button', { name: /^Why did attempt \d+ fail\?$/ }).first().click();
+    await expect(page.locator('#payments-why-h')).toBeFocused();
+    await expect(page.locator('#payments-why')).toContainText('The recipient does not recognise this payment');
+    await page.getByLabel('Status', { exact: true }).selectOption('failed');
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(payments.locator('tr[data-status="complete"]')).toHaveCount(0);
+    await expect(payments.locator('tr[data-status="failed"]')).toHaveCount(2);
+    await page.getByLabel('Status', { exact: true }).selectOption('');
+    await page.getByLabel('payment_hash or bolt11').fill(paidHash);
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(payments.locator('tr')).toHaveCount(1);
+    await expect(payments.locator('tr').first()).toHaveAttribute('data-status', 'complete');
+  });
+
+  await test.step('every control has a name', async () => {
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
+        .filter((e) => e.labels === null || (e.labels.length === 0 && e.getAttribute('aria-label') === null))
+        .map((e) => e.id || e.outerHTML.slice(0, 60)),
+    );
+    expect(unnamed).toEqual([]);
+    const blankButtons = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => (b.textContent ?? '').trim() === '' && b.getAttribute('aria-label') === null).length);
+    expect(blankButtons).toBe(0);
+  });
+
+  await test.step('on a phone-sized screen', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/demo-360.png', fullPage: true });
+  });
+});

@@ -1,0 +1,185 @@
+// Section 4: pay a BOLT 11 invoice (decoded through the node, routed by web/route.ts from our
+// channels and the invoice's route hint) or a hand-written JSON route. "Edit as JSON route" turns
+// the built route into the second form, so a person can inspect or change any field first.
+import { parseAmountMsat } from '../../src/rpc/msat.js';
+import { clientOf, type App } from '../app.js';
+import { byId, h, radioValue, replaceChildren, setMessage } from '../dom.js';
+import { formatMsat } from '../format.js';
+import { buildRoute, type BuiltRoute } from '../route.js';
+import { manualSendpayParams, routeToJson } from '../route-json.js';
+import { channelViews, errorLine, invoiceView, type ChannelView, type InvoiceView } from '../rpc-views.js';
+import { invoiceDetails } from './invoice-details.js';
+import { mountPayWatch } from './pay-watch.js';
+import { routeTable } from './route-table.js';
+
+type Mode = 'invoice' | 'route';
+
+interface Prepared {
+  invoice: InvoiceView;
+  bolt11: string;
+  route: BuiltRoute;
+}
+
+export function mountPayPanel(app: App): void {
+  const form = byId('pay-form', HTMLFormElement);
+  const invoiceBox = byId('mode-invoice', HTMLElement);
+  const routeBox = byId('mode-route', HTMLElement);
+  const invoiceInput = byId('invoice', HTMLTextAreaElement);
+  const details = byId('invoice-details', HTMLElement);
+  const amountRow = byId('invoice-amount-row', HTMLElement);
+  const amountInput = byId('invoice-amount', HTMLInputElement);
+  const preview = byId('route-preview', HTMLElement);
+  const editButton = byId('edit-route', HTMLButtonElement);
+  const error = byId('pay-error', HTMLElement);
+  const payButton = byId('pay-button', HTMLButtonElement);
+  const routeJson = byId('route-json', HTMLTextAreaElement);
+  const hashInput = byId('route-payment-hash', HTMLInputElement);
+  const secretInput = byId('route-payment-secret', HTMLInputElement);
+  const routeAmount = byId('route-amount', HTMLInputElement);
+  const watch = mountPayWatch(app);
+  let prepared: Prepared | undefined;
+  let generation = 0;
+
+  const mode = (): Mode => (radioValue(form, 'pay-mode') === 'route' ? 'route' : 'invoice');
+
+  function showMode(): void {
+    invoiceBox.hidden = mode() !== 'invoice';
+    routeBox.hidden = mode() !== 'route';
+    setMessage(error, '');
+  }
+
+  /** Decode the invoice and build a route; stale answers (the text changed meanwhile) are dropped. */
+  async function prepare(): Promise<Prepared | undefined> {
+    const gen = ++generation;
+    const bolt11 = invoiceInput.value.trim();
+    prepared = undefined;
+    editButton.hidden = true;
+    if (bolt11 === '') {
+      replaceChildren(details);
+      replaceChildren(preview);
+      amountRow.hidden = true;
+      return undefined;
+    }
+    const client = app.client;
+    if (client === undefined) {
+      replaceChildren(details, h('p', { class: 'error' }, 'Start the node first (section 1) to decode the invoice.'));
+      return undefined;
+    }
+    let inv: InvoiceView;
+    try {
+      inv = invoiceView(await client.decode(bolt11));
+    } catch (e) {
+      if (gen === generation) {
+        replaceChildren(details, h('p', { class: 'error' }, `Cannot decode this invoice: ${errorLine(e)}`));
+        replaceChildren(preview);
+      }
+      return undefined;
+    }
+    let channels: ChannelView[];
+    try {
+      channels = channelViews(await client.listpeerchannels());
+    } catch (e) {
+      if (gen === generation) replaceChildren(preview, h('p', { class: 'error' }, `Cannot list channels: ${errorLine(e)}`));
+      return undefined;
+    }
+    if (gen !== generation) return undefined;
+    replaceChildren(details, invoiceDetails(inv, app.names, Math.floor(Date.now() / 1000)));
+    amountRow.hidden = inv.amount_msat !== undefined;
+    let amount: bigint | undefined;
+    if (inv.amount_msat === undefined && amountInput.value.trim() !== '') {
+      amount = parseAmountMsat(amountInput.value.trim());
+      if (amount === undefined) {
+        replaceChildren(preview, h('p', { class: 'error' }, 'Amount: write msat (1000), sat (1sat) or btc (0.00000001btc).'));
+        return undefined;
+      }
+    }
+    const route = buildRoute(amount === undefined ? { invoice: inv, channels } : { invoice: inv, channels, amount_msat: amount });
+    if (!route.ok) {
+      replaceChildren(preview, h('p', { class: 'error' }, route.reason));
+      return undefined;
+    }
+    replaceChildren(preview, routeTable(route, app.names));
+    editButton.hidden = false;
+    prepared = { invoice: inv, bolt11, route };
+    return prepared;
+  }
+
+  let debounce: number | undefined;
+  const schedulePrepare = (): void => {
+    window.clearTimeout(debounce);
+    debounce = window.setTimeout(() => void prepare(), 250);
+  };
+  invoiceInput.addEventListener('input', schedulePrepare);
+  amountInput.addEventListener('input', schedulePrepare);
+  form.addEventListener('change', (ev) => {
+    if (ev.target instanceof HTMLInputElement && ev.target.name === 'pay-mode') showMode();
+  });
+
+  editButton.addEventListener('click', () => {
+    if (prepared === undefined) return;
+    routeJson.value = routeToJson(prepared.route.route);
+    hashInput.value = prepared.invoice.payment_hash;
+    secretInput.value = prepared.invoice.payment_secret ?? '';
+    routeAmount.value = prepared.route.amount_msat.toString();
+    byId('pay-mode-route', HTMLInputElement).checked = true;
+    showMode();
+    routeJson.focus();
+    app.announce('The route is now in the JSON route form: edit any field, then Pay.');
+  });
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void (async () => {
+      setMessage(error, '');
+      payButton.disabled = true;
+      try {
+        clientOf(app);
+        if (mode() === 'invoice') {
+          const p = await prepare();
+          if (p === undefined) {
+            setMessage(error, invoiceInput.value.trim() === '' ? 'Paste an invoice first.' : 'This invoice cannot be paid yet: see the message above the Pay button.');
+            error.focus();
+            return;
+          }
+          const params: Record<string, unknown> = {
+            route: p.route.route,
+            payment_hash: p.invoice.payment_hash,
+            amount_msat: p.route.amount_msat,
+            bolt11: p.bolt11,
+          };
+          if (p.invoice.payment_secret !== undefined) params.payment_secret = p.invoice.payment_secret;
+          if (p.invoice.payment_metadata !== undefined) params.payment_metadata = p.invoice.payment_metadata;
+          app.announce(`Paying ${formatMsat(p.route.amount_msat)}.`);
+          await watch.send({ params, context: { route: p.route.route } });
+        } else {
+          const req = manualSendpayParams({ routeText: routeJson.value, payment_hash: hashInput.value, payment_secret: secretInput.value, amount_msat: routeAmount.value });
+          if (!req.ok) {
+            setMessage(error, req.reason);
+            routeJson.focus();
+            return;
+          }
+          await watch.send({ params: req.params, context: { route: req.hops } });
+        }
+      } catch (e) {
+        setMessage(error, errorLine(e));
+        error.focus();
+      } finally {
+        payButton.disabled = false;
+      }
+    })();
+  });
+
+  app.bus.on((e) => {
+    if (e.type === 'invoice') {
+      invoiceInput.value = e.bolt11;
+      byId('pay-mode-invoice', HTMLInputElement).checked = true;
+      showMode();
+      void prepare();
+    }
+    // A channel that became ready (or a balance that changed) can change the route.
+    if ((e.type === 'started' || e.type === 'payments-changed' || (e.type === 'node' && e.event.type === 'channel')) && invoiceInput.value.trim() !== '') {
+      schedulePrepare();
+    }
+  });
+  showMode();
+}
