@@ -78,7 +78,7 @@ async function loadJournal(path: string): Promise<Loaded | undefined> {
     }
     if (!hasSchema) throw new StoreError('IO', `${path}: the journal does not start with its schema`);
     try {
-      db.apply(db.prepare(rec.ops, true));
+      db.apply(db.prepare(rec.ops, true), false);
     } catch (e) {
       throw new StoreError('IO', `${path}: record ${n} does not apply (${toStoreError(e).message})`);
     }

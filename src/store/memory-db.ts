@@ -64,14 +64,17 @@ export class MemoryDatabase {
     });
   }
 
-  /** Applies prepared ops in order, all or nothing: on CONSTRAINT every earlier op is undone. */
-  apply(prepared: readonly PreparedOp[]): AppliedOp[] {
+  /**
+   * Applies prepared ops in order, all or nothing: on CONSTRAINT every earlier op is undone.
+   * `checked: false` skips unique checks, for replaying commits that passed them when made.
+   */
+  apply(prepared: readonly PreparedOp[], checked = true): AppliedOp[] {
     const done: AppliedOp[] = [];
     try {
       for (const op of prepared) {
         let prev: StoreRecord | undefined;
         if (op.rec !== undefined) {
-          op.table.checkUnique(op.pk, op.rec);
+          if (checked) op.table.checkUnique(op.pk, op.rec);
           prev = op.table.put(op.pk, op.rec);
         } else {
           prev = op.table.delete(op.pk);

@@ -75,8 +75,20 @@ describe('store codec', () => {
     }
   });
 
-  it('crc32 matches the standard check value', () => {
+  it('crc32 matches the standard check value and a bit-at-a-time reference on any slice', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
+    const reference = (d: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const b of d) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 131 + 7) & 255);
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end < data.length; end += 13) expect(crc32(data, start, end)).toBe(reference(data.subarray(start, end)));
+    }
   });
 });
