@@ -14,7 +14,8 @@ export interface DialOptions {
   protocols?: string[];
 }
 
-export type Dialer = (target: DialTarget, opts: DialOptions) => Promise<ByteStream>;
+/** Opens a stream to a target. `tcp` says whether raw TCP targets are supported at all. */
+export type Dialer = ((target: DialTarget, opts: DialOptions) => Promise<ByteStream>) & { readonly tcp?: boolean };
 
 export interface RouteOptions {
   /** Reach host:port peers through this WebSocket proxy. */
