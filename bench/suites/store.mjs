@@ -5,7 +5,7 @@
 // of reopening. Targets (at 100k rows): by hash <= 5 ms, a 1000-row page <= 50 ms.
 // Prints numbers; asserts nothing about time.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_SCHEMA, measureStore } from './store/rows.mjs';
@@ -50,7 +50,8 @@ async function indexedDb(ctx) {
 }
 
 export default async function storeSuite(ctx) {
-  const result = { targets: TARGETS };
+  // Timings on a shared 2-core machine swing with load: record it next to the figures.
+  const result = { targets: TARGETS, loadavg_1m_before: loadavg()[0] };
   try {
     result.indexeddb = await indexedDb(ctx);
   } catch (e) {
@@ -61,5 +62,6 @@ export default async function storeSuite(ctx) {
   } catch (e) {
     result.file = { error: e instanceof Error ? e.message : String(e) };
   }
+  result.loadavg_1m_after = loadavg()[0];
   return result;
 }
