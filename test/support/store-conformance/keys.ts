@@ -112,6 +112,12 @@ export const keyChecks: ConformanceCheck[] = [
       assertEqual(ids(await s.query('items', { index: 'by_x' })), [11, 10, 9, 8], 'indexed rows in key order (number < string < binary < array)');
       assertEqual(await s.count('items', { index: 'by_x' }), 4, 'index count');
       assertEqual(await s.count('items'), rows.length, 'table count');
+      // Rewriting rows moves them out of and into the index as their key turns invalid or valid.
+      await s.commit([
+        { table: 'items', put: { id: 11, x: true } },
+        { table: 'items', put: { id: 1, x: 0 } },
+      ]);
+      assertEqual(ids(await s.query('items', { index: 'by_x' })), [1, 10, 9, 8], 'index after rewrites');
     },
   },
   {
