@@ -16,7 +16,7 @@ import { runCommand, runPeer } from './machine.js';
 import { signIfNeeded } from './commit.js';
 import { buildCommitment } from './commitments.js';
 import type { NewChannelArgs, OpenChannelArgs, PeerContext } from './establish.js';
-import { INITIAL_CLOSING, createAccept, createOpen, fundingDepth as onDepth, provideFunding as onFunding } from './establish.js';
+import { INITIAL_CLOSING, createAccept, createOpen, refusedOpenRecord, fundingDepth as onDepth, provideFunding as onFunding } from './establish.js';
 import { resolvePolicy } from './params.js';
 import type { AddHtlcRequest } from './updates.js';
 import { localAdd, localFail, localFailMalformed, localFulfill, localUpdateFee } from './updates.js';
@@ -27,7 +27,7 @@ import type { ShutdownOptions } from './close.js';
 import { onConnect, onDisconnect } from './reestablish.js';
 import { failChannel } from './fail.js';
 import type { Channel, ChannelParams, ChannelPolicy, ChannelRecord, RemoteKeys, Step } from './types.js';
-import { badCommand, badState } from './errors.js';
+import { ChannelStateError, badCommand, badState } from './errors.js';
 import { emptyShachainStore } from '../shachain-store.js';
 
 function fresh(record: ChannelRecord, signer: ChannelSigner): Channel {
@@ -49,12 +49,10 @@ export function acceptChannel(args: NewChannelArgs, open: OpenChannel): Step {
     const { record, signer, message } = createAccept(args, open);
     return { channel: fresh(record, signer), persist: { channel: null, htlcs: [], deleted_htlcs: [] }, send: [message], events: [] };
   } catch (e) {
-    const signer = new ChannelSigner(args.keys(args.key_index));
-    const placeholder: ChannelRecord = {
-      ...createOpen({ ...args, funding_satoshis: 100_000n, feerate_per_kw: 253, temporary_channel_id: open.temporary_channel_id }).record,
-      funder: false,
-    };
-    return runPeer(fresh(placeholder, signer), () => {
+    // Our own misuse (bad key index, bad chain_hash argument) is the caller's error, not the peer's.
+    if (e instanceof ChannelStateError && (e.code === 'BAD_COMMAND' || e.code === 'BAD_STATE')) throw e;
+    const { record, signer } = refusedOpenRecord(args, open, 'refused');
+    return runPeer(fresh(record, signer), () => {
       throw e;
     });
   }

@@ -334,6 +334,33 @@ export function createAccept(args: NewChannelArgs, m: OpenChannel): { record: Ch
   return { record, signer, message };
 }
 
+/**
+ * Fundee: the record of an open_channel we refuse, so the refusal travels through the usual
+ * failure path (an `error` on the temporary_channel_id). Values are clamped: none of them is used.
+ */
+export function refusedOpenRecord(args: NewChannelArgs, m: OpenChannel, reason: string): { record: ChannelRecord; signer: ChannelSigner } {
+  const policy = resolvePolicy(args.policy);
+  const signer = new ChannelSigner(args.keys(args.key_index));
+  const funding = m.funding_satoshis;
+  const push = m.push_msat > funding * 1000n ? funding * 1000n : m.push_msat;
+  const record = newRecord({
+    args,
+    signer,
+    policy,
+    temporaryId: toHex(m.temporary_channel_id),
+    funder: false,
+    type: { anchors: false, scid_alias: false, zeroconf: false },
+    announce: false,
+    funding,
+    push,
+    feerate: m.feerate_per_kw,
+    minimumDepth: policy.minimum_depth,
+    local: localParams(policy, funding, 0n, policy.dust_limit_satoshis, new Uint8Array(0)),
+    state: 'ACCEPT_SENT',
+  });
+  return { record: { ...record, failure: reason }, signer };
+}
+
 /** Funder: validates accept_channel and asks the runtime for the funding tx. */
 export function receiveAccept(d: Draft, m: AcceptChannel): void {
   const r = d.record;
