@@ -27,8 +27,10 @@ export interface FileStoreOptions extends OpenStoreOptions {
 
 export interface FileStoreStats {
   journalBytes: number;
-  /** Estimated encoded size of the live rows. */
+  /** Estimated size of the live rows (codec.ts approxSize). */
   liveBytes: number;
+  /** The same estimate for everything the journal holds, live or overwritten. */
+  journalEstimate: number;
   compactions: number;
   /** Bytes of torn tail cut off when this store was opened. */
   truncatedBytes: number;
@@ -52,6 +54,15 @@ interface Loaded {
   db: MemoryDatabase;
   validLength: number;
   fileLength: number;
+  /** approxSize of every record the journal writes (live or overwritten since). */
+  writtenApprox: number;
+}
+
+/** Rough size of what a commit writes, in the same unit as the live-data estimate. */
+function opsApprox(ops: readonly { rec?: StoreRecord }[]): number {
+  let n = 0;
+  for (const op of ops) n += op.rec === undefined ? 16 : approxSize(op.rec);
+  return n;
 }
 
 /** Replays the journal into a fresh MemoryDatabase; undefined if there is no journal yet. */
@@ -67,6 +78,7 @@ async function loadJournal(path: string): Promise<Loaded | undefined> {
   const scan = scanJournal(buf, path);
   const db = new MemoryDatabase();
   let hasSchema = false;
+  let writtenApprox = 0;
   scan.payloads.forEach((payload, n) => {
     const rec = decodeRecord(payload);
     if (rec.kind === 'schema') {
@@ -78,13 +90,13 @@ async function loadJournal(path: string): Promise<Loaded | undefined> {
     }
     if (!hasSchema) throw new StoreError('IO', `${path}: the journal does not start with its schema`);
     try {
-      db.apply(db.prepare(rec.ops, true), false);
+      writtenApprox += opsApprox(db.apply(db.prepare(rec.ops, true), false));
     } catch (e) {
       throw new StoreError('IO', `${path}: record ${n} does not apply (${toStoreError(e).message})`);
     }
   });
   if (!hasSchema) throw new StoreError('IO', `${path}: the journal has no schema record`);
-  return { db, validLength: scan.validLength, fileLength: buf.length };
+  return { db, validLength: scan.validLength, fileLength: buf.length, writtenApprox };
 }
 
 /** The journal that recreates `db`: its schema, then its rows in batches. */
@@ -133,6 +145,7 @@ class FileStoreImpl extends MemoryBackedStore implements FileStore {
     private appender: JournalAppender | undefined,
     private readonly lock: FileLock | undefined,
     private liveBytes: number,
+    private journalEstimate: number,
     private readonly truncatedBytes: number,
     opts: FileStoreOptions,
   ) {
@@ -153,12 +166,15 @@ class FileStoreImpl extends MemoryBackedStore implements FileStore {
 
   protected async persist(applied: AppliedOp[]): Promise<void> {
     await this.appender!.append(encodeCommitRecord(applied));
+    // Both sides of the ratio use the same estimate, so the encoding's real sizes (e.g. UTF-8
+    // text) cannot make the journal look permanently oversized.
     for (const op of applied) {
       if (op.rec !== undefined) this.liveBytes += approxSize(op.rec);
       if (op.prev !== undefined) this.liveBytes -= approxSize(op.prev);
     }
+    this.journalEstimate += opsApprox(applied);
     const bytes = this.appender!.bytes;
-    if (!this.compactionQueued && bytes > this.minBytes && bytes > this.ratio * this.liveBytes) {
+    if (!this.compactionQueued && bytes > this.minBytes && this.journalEstimate > this.ratio * this.liveBytes) {
       // Queued behind this commit, which resolves first; calls made meanwhile wait for it.
       this.compactionQueued = true;
       this.exclusive(() => this.compactNow()).catch((e: unknown) => {
@@ -172,10 +188,10 @@ class FileStoreImpl extends MemoryBackedStore implements FileStore {
     this.compactionQueued = false;
     if (!this.gate.isOpen || this.appender === undefined) return;
     try {
-      const size = await replaceJournal(this.path, snapshotPayloads(this.db));
+      await replaceJournal(this.path, snapshotPayloads(this.db));
       await this.appender.close();
       this.appender = await JournalAppender.open(this.path);
-      this.liveBytes = size;
+      this.journalEstimate = this.liveBytes;
       this.compactions++;
     } catch (e) {
       const err = toStoreError(e);
@@ -198,6 +214,7 @@ class FileStoreImpl extends MemoryBackedStore implements FileStore {
     return {
       journalBytes: this.appender?.bytes ?? 0,
       liveBytes: this.liveBytes,
+      journalEstimate: this.journalEstimate,
       compactions: this.compactions,
       truncatedBytes: this.truncatedBytes,
     };
@@ -223,7 +240,7 @@ async function openReader(opts: FileStoreOptions, dir: string): Promise<FileStor
     throw new StoreError('SCHEMA', `database ${dir} is at version ${loaded.db.version}; a read-only open cannot migrate it to ${target}`);
   }
   checkSchema(loaded.db, opts, dir);
-  return new FileStoreImpl(loaded.db, true, join(dir, JOURNAL), undefined, undefined, 0, 0, opts);
+  return new FileStoreImpl(loaded.db, true, join(dir, JOURNAL), undefined, undefined, 0, 0, 0, opts);
 }
 
 async function openWriter(opts: FileStoreOptions, dir: string): Promise<FileStore> {
@@ -240,14 +257,16 @@ async function openWriter(opts: FileStoreOptions, dir: string): Promise<FileStor
       await truncateJournal(path, loaded.validLength);
     }
     const steps = pendingMigrations(opts.schema, db.version, dir);
-    if (loaded === undefined || steps.length > 0) {
+    const rewrite = loaded === undefined || steps.length > 0;
+    if (rewrite) {
       await db.migrate(steps);
       await replaceJournal(path, snapshotPayloads(db));
     } else {
       checkSchema(db, opts, dir);
     }
+    const live = liveSize(db);
     const appender = await JournalAppender.open(path);
-    return new FileStoreImpl(db, false, path, appender, lock, liveSize(db), truncated, opts);
+    return new FileStoreImpl(db, false, path, appender, lock, live, rewrite ? live : loaded.writtenApprox, truncated, opts);
   } catch (e) {
     await lock.release();
     throw toStoreError(e);

@@ -140,6 +140,19 @@ describe('file store compaction', () => {
     await again.close();
   });
 
+  it('does not compact a journal of live data only, whatever its text encoding costs', async () => {
+    const dir = freshDir();
+    const opts = { name: dir, schema, compaction: { minBytes: 1000, ratio: 2 } };
+    let s = await openFileStore(opts);
+    for (let i = 0; i < 100; i++) await s.commit([{ table: 'rows', put: { id: i, v: 'é⚡'.repeat(100) } }]);
+    expect(s.stats().compactions).toBe(0);
+    await s.close();
+    s = await openFileStore(opts);
+    for (let i = 100; i < 150; i++) await s.commit([{ table: 'rows', put: { id: i, v: 'é⚡'.repeat(100) } }]);
+    expect(s.stats().compactions).toBe(0);
+    await s.close();
+  });
+
   it('compact() on demand shrinks the journal and the data reads back', async () => {
     const dir = freshDir();
     const s: FileStore = await openFileStore({ name: dir, schema });
