@@ -132,6 +132,25 @@ export function channelViews(result: RpcObject): ChannelView[] {
   return arrayField(result, 'channels').flatMap((c) => channelView(c) ?? []);
 }
 
+export interface PeerView {
+  id: string;
+  connected: boolean;
+  /** CLN's `netaddr`: where the connection goes (or came from). */
+  netaddr?: string;
+}
+
+/** `listpeers` → peers and whether they are connected (for the connection state after a reload). */
+export function peerViews(result: RpcObject): PeerView[] {
+  return arrayField(result, 'peers').flatMap((p): PeerView[] => {
+    if (!isObject(p)) return [];
+    const id = str(p.id);
+    if (id === undefined) return [];
+    const view: PeerView = { id: id.toLowerCase(), connected: p.connected === true };
+    const addr = Array.isArray(p.netaddr) ? str(p.netaddr[0]) : undefined;
+    return [assignDefined(view, { netaddr: addr })];
+  });
+}
+
 /** The id sendpay accepts for the first hop: the real scid, else our local alias (CLN's T-1). */
 export function channelScid(c: ChannelView): string | undefined {
   return c.short_channel_id ?? c.alias_local;

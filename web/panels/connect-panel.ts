@@ -6,7 +6,7 @@ import { demoPeerAddress } from '../config.js';
 import { byId, h, radioValue, replaceChildren, setMessage } from '../dom.js';
 import { nodeLabel } from '../format.js';
 import { isDialect, planConnection, type Dialect, type PeerInput } from '../peer-input.js';
-import { errorLine, str } from '../rpc-views.js';
+import { errorLine, peerViews, str } from '../rpc-views.js';
 
 type PeerState = { state: 'connecting' | 'connected' | 'disconnected'; url?: string; reason?: string };
 
@@ -85,8 +85,23 @@ export function mountConnectPanel(app: App): void {
     })();
   });
 
+  /** After a reload the node may already be connected (it reconnects by itself): show that. */
+  async function loadPeers(): Promise<void> {
+    try {
+      for (const p of peerViews(await clientOf(app).listpeers())) {
+        if (!peers.has(p.id)) peers.set(p.id, p.netaddr === undefined ? { state: p.connected ? 'connected' : 'disconnected' } : { state: p.connected ? 'connected' : 'disconnected', url: p.netaddr });
+      }
+      renderPeers();
+    } catch (e) {
+      setMessage(error, errorLine(e));
+    }
+  }
+
   app.bus.on((e) => {
-    if (e.type === 'started') button.disabled = false;
+    if (e.type === 'started') {
+      button.disabled = false;
+      void loadPeers();
+    }
     if (e.type !== 'node' || e.event.type !== 'peer') return;
     const ev = e.event;
     const id = ev.id.toLowerCase();

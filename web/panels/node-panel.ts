@@ -40,6 +40,13 @@ export function mountNodePanel(app: App): { start(): Promise<void> } {
   const button = byId('node-start', HTMLButtonElement);
 
   if (app.config !== undefined) fillForm(settingsFromConfig(app.config));
+  app.bus.on((e) => {
+    // The node's own warnings (e.g. a peer's error message) are shown as they come, latest first.
+    if (e.type === 'node' && e.event.type === 'warning') {
+      setMessage(byId('node-warning', HTMLElement), `Node warning: ${e.event.message}`);
+      app.announce(`Node warning: ${e.event.message}`);
+    }
+  });
 
   async function start(): Promise<void> {
     const settings = settingsFromForm();

@@ -98,6 +98,7 @@ export function mountPayPanel(app: App): void {
       replaceChildren(preview, h('p', { class: 'error' }, route.reason));
       return undefined;
     }
+    if (inv.created_at + inv.expiry <= Math.floor(Date.now() / 1000)) route.warnings.unshift('This invoice has expired: the payee will most likely refuse the payment.');
     replaceChildren(preview, routeTable(route, app.names));
     editButton.hidden = false;
     prepared = { invoice: inv, bolt11, route };

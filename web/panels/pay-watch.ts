@@ -23,6 +23,8 @@ interface Watching {
   settled: boolean;
   abort: AbortController;
   context: FailureContext;
+  /** False once the person pressed Stop: a late result then updates the status but leaves focus alone. */
+  focusOnSettle: boolean;
 }
 
 export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
@@ -47,10 +49,11 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
     w.settled = true;
     cancel.hidden = true;
     app.bus.emit({ type: 'payments-changed' });
-    heading.focus();
+    if (w.focusOnSettle) heading.focus();
   }
 
   function succeed(w: Watching, p: PaymentView | undefined, via: string): void {
+    if (w !== current) return; // an older attempt: the screen shows a newer one now
     if (w.settled) return note(`${via}: complete (already shown)`);
     note(`${via}: complete`);
     const preimage = p?.payment_preimage ?? '';
@@ -78,9 +81,11 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
   }
 
   function fail(w: Watching, err: RpcErrorView, via: string): void {
+    if (w !== current) return;
     if (w.settled) return note(`${via}: error ${err.code} (already shown)`);
     note(`${via}: error ${err.code}`);
-    setStatus('failed', `Payment failed: error ${err.code}: ${err.message}`);
+    // A sendpay error means no HTLC left the node; later errors are the payment's own failure.
+    setStatus('failed', `${via === 'sendpay' ? 'Not sent' : 'Payment failed'}: error ${err.code}: ${err.message}`);
     replaceChildren(outcome, failureView(err, { ...w.context, selfId: app.selfId, names: app.names }));
     finish(w);
   }
@@ -113,7 +118,7 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
       sent = await client.sendpay(a.params);
     } catch (e) {
       const err = rpcErrorOf(e);
-      const w: Watching = { hash: '', groupid: 0n, partid: 0n, settled: false, abort: new AbortController(), context: a.context };
+      const w: Watching = { hash: '', groupid: 0n, partid: 0n, settled: false, abort: new AbortController(), context: a.context, focusOnSettle: true };
       current = w;
       if (err !== undefined) return fail(w, err, 'sendpay');
       note(`sendpay: ${errorText(e)}`);
@@ -128,6 +133,7 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
       settled: false,
       abort: new AbortController(),
       context: a.context,
+      focusOnSettle: true,
     };
     current = w;
     const message = str(sent.message);
@@ -143,8 +149,9 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
       const done = await client.waitsendpay(waitParams, { signal: w.abort.signal });
       succeed(w, paymentView(done), 'waitsendpay');
     } catch (e) {
-      if (w.settled) return;
+      if (w.settled || w !== current) return;
       if (w.abort.signal.aborted) {
+        w.focusOnSettle = false;
         note('stopped waiting');
         setStatus('stopped', 'Stopped waiting. The payment itself is still pending: its row in the payments table will update when it settles.');
         cancel.hidden = true;

@@ -1,6 +1,6 @@
 // The adapters between Core Lightning's result objects and what the page renders.
 import { describe, expect, it } from 'vitest';
-import { channelScid, channelViews, errorText, invoiceView, paymentView, paymentViews, rpcErrorOf, u64, ViewError } from '../../../web/rpc-views.js';
+import { channelScid, channelViews, peerViews, errorText, invoiceView, paymentView, paymentViews, rpcErrorOf, u64, ViewError } from '../../../web/rpc-views.js';
 import { RpcError } from '../../../src/rpc/errors.js';
 import type { RpcObject } from '../../../src/worker/types.js';
 import { HASH, SECRET, expectOk, hop, ids, makeEngine } from '../payments/helpers.js';
@@ -53,6 +53,15 @@ describe('channelViews (listpeerchannels)', () => {
     ]);
     expect(views.map(channelScid)).toEqual(['1x2x3', '103x1x0']);
     expect(() => channelViews({ peers: [] })).toThrow(ViewError);
+  });
+});
+
+describe('peerViews (listpeers)', () => {
+  it('reads id, connection and the first netaddr', () => {
+    expect(peerViews({ peers: [{ id: HUB.toUpperCase(), connected: true, num_channels: 1, netaddr: ['ws://127.0.0.1:4001/'] }, { id: ids[6]!, connected: false }, { connected: true }] })).toEqual([
+      { id: HUB, connected: true, netaddr: 'ws://127.0.0.1:4001/' },
+      { id: ids[6]!, connected: false },
+    ]);
   });
 });
 
