@@ -26,7 +26,8 @@ function startDemo(): Promise<string> {
       clearTimeout(timer);
       reject(e);
     });
-    child.once('exit', (code, signal) => {
+    // 'close' (not 'exit'): by then stdout/stderr are drained, so the log below is complete.
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`the demo command exited (${code ?? signal}) before it was ready; output:\n${demoLog.join('')}`));
     });
