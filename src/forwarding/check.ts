@@ -35,6 +35,11 @@ export type OutgoingChannel =
       readonly spendable_msat: bigint;
       /** The peer's own htlc_minimum_msat from open/accept_channel. */
       readonly peer_htlc_minimum_msat: bigint;
+      /**
+       * The channel's own ceiling for one HTLC (capacity, the peer's max_htlc_value_in_flight_msat);
+       * BOLT 7 requires our advertised htlc_maximum_msat not to exceed it.
+       */
+      readonly channel_max_htlc_msat?: bigint;
       readonly policy: ChannelPolicy;
       /** How we name the channel (real scid, else our local alias): forward records use it. */
       readonly short_channel_id: Scid;
@@ -112,7 +117,7 @@ export function checkForward(htlc: IncomingHtlc, payload: ForwardPayload, channe
     return fail('fee_insufficient', `fee: ${htlc.amount_msat}msat in, ${amt}msat out`, { htlc_msat: htlc.amount_msat, channel_update: update() });
   }
 
-  const range = checkRange(amt, policy, grace, channel.peer_htlc_minimum_msat);
+  const range = checkRange(amt, capped(policy, channel), grace === undefined ? undefined : capped(grace, channel), channel.peer_htlc_minimum_msat);
   if (range === 'below') {
     // BOLT 4 names amount_below_minimum with "the amount of the outgoing HTLC" (Core Lightning
     // answers temporary_channel_failure for both ends of the range; we follow the BOLT here).
@@ -152,6 +157,12 @@ export function checkForward(htlc: IncomingHtlc, payload: ForwardPayload, channe
   return { ok: true, out_channel: out, amount_msat: amt, cltv_expiry: outCltv, fee_msat: htlc.amount_msat - amt };
 }
 
+/** The policy with htlc_maximum_msat lowered to the channel's own limit. */
+function capped(p: RelayPolicy, c: Found): RelayPolicy {
+  const limit = c.channel_max_htlc_msat;
+  return limit !== undefined && limit < p.htlc_maximum_msat ? { ...p, htlc_maximum_msat: limit } : p;
+}
+
 function refuse(failure: HtlcFailure, reason: string, out: Scid): ForwardDecision {
   return { ok: false, failure, reason, out_channel: out };
 }
@@ -182,7 +193,7 @@ function checkRange(amt: bigint, policy: RelayPolicy, grace: RelayPolicy | undef
 
 /** Our current channel_update for the channel, under the scid the sender used. */
 export function channelUpdateFor(c: Found, scidAsAsked: Scid, ctx: Pick<ForwardContext, 'now' | 'network' | 'node_secret'>): Uint8Array {
-  const p = c.policy;
+  const p = capped(c.policy, c);
   const min = effectiveMinimum(p, c.peer_htlc_minimum_msat);
   // A peer minimum above our maximum makes the channel useless, but the update must stay valid
   // (BOLT 7: htlc_maximum_msat >= htlc_minimum_msat).

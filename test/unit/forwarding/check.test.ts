@@ -100,6 +100,14 @@ describe('failures with data', () => {
     expect(embeddedUpdate(d).htlc_maximum_msat).toBe(5_000_000n);
   });
 
+  it('the channel’s own HTLC ceiling lowers the advertised maximum', () => {
+    const c = channel({ channel_max_htlc_msat: 900_000n });
+    const d = failed(run(htlc(), payload(), c));
+    expect(d.failure.name).toBe('temporary_channel_failure');
+    expect(embeddedUpdate(d).htlc_maximum_msat).toBe(900_000n);
+    expect(run(htlc({ amount_msat: 900_000n + 1009n }), payload({ amt_to_forward: 900_000n }), c).ok).toBe(true);
+  });
+
   it('expiry_too_soon when outgoing_cltv_value is at the tip; one block later passes', () => {
     const atTip = failed(run(htlc({ cltv_expiry: HEIGHT + 34 }), payload({ outgoing_cltv_value: HEIGHT })));
     expect(atTip.failure.failcode).toBe(FAILCODE.expiry_too_soon);
