@@ -2,6 +2,7 @@
 // where (erring_index: you, your first hop, a hop along the way, the destination), which node and
 // channel (and which way), what the RPC code means, and the decoded failure data. The code and
 // message stay verbatim: they are Core Lightning's contract, and what one searches the web for.
+import { BADONION } from '../src/payments/failcodes.js';
 import { failcodeSentence, codeMeaning } from './failure-text.js';
 import { describeRawMessage } from './failure-fields.js';
 import { nodeLabel, type NodeNames } from './format.js';
@@ -81,10 +82,16 @@ export function explainFailure(err: RpcErrorView, ctx: FailureContext = {}): Fai
     const erringNode = str(data.erring_node)?.toLowerCase();
     const destination = str(data.destination)?.toLowerCase() ?? ctx.route?.[ctx.route.length - 1]?.id?.toLowerCase();
     const routeLength = ctx.route?.length;
-    const isDestination = index > 0 && ((routeLength !== undefined && index === routeLength) || (erringNode !== undefined && erringNode === destination));
+    // For BADONION codes from a forwarding node, Core Lightning blames the NEXT node (the one that
+    // could not read its onion) while erring_index stays at the reporter; so erring_node alone
+    // cannot tell "the destination" apart, and the route (when known) decides.
+    const badOnion = failcode !== undefined && (failcode & BADONION) !== 0;
+    const isDestination = index > 0 && (routeLength !== undefined ? index === routeLength : !badOnion && erringNode !== undefined && erringNode === destination);
     facts.push({ label: 'Where', text: positionText(index, routeLength, isDestination) });
     if (erringNode !== undefined) {
-      const who = ctx.selfId !== undefined && erringNode === ctx.selfId.toLowerCase() ? `you (${nodeLabel(erringNode, names)})` : nodeLabel(erringNode, names);
+      let who = ctx.selfId !== undefined && erringNode === ctx.selfId.toLowerCase() ? `you (${nodeLabel(erringNode, names)})` : nodeLabel(erringNode, names);
+      const reporter = index > 0 ? ctx.route?.[index - 1]?.id?.toLowerCase() : undefined;
+      if (badOnion && reporter !== undefined && reporter !== erringNode) who += `: the next node, which could not read its onion (${nodeLabel(reporter, names)} reported it)`;
       facts.push({ label: 'Node', text: who });
     }
     const channel = str(data.erring_channel);

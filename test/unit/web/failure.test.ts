@@ -66,6 +66,18 @@ describe('explainFailure', () => {
     expect(fact(x, 'Detail')).toEqual(['It attached its current channel_update (22 bytes), with the fees and limits it wants.']);
   });
 
+  it("a forwarding node could not build the next hop's onion (BADONION blames the next node)", async () => {
+    const message = fromHex(`c006${'ab'.repeat(32)}`); // invalid_onion_key, reported by the hub
+    const { err } = await failedWith({ kind: 'remote', origin_index: 0, message, reply_onion: REPLY });
+    expect(err.code).toBe(204);
+    expect(err.data).toMatchObject({ erring_index: 1, erring_node: SHOP });
+    const x = explainFailure(err, { route: route.map((h) => ({ id: h.id, channel: h.channel })), names });
+    expect(fact(x, 'Where')).toEqual(['Your first hop (erring_index 1).']);
+    expect(fact(x, 'Node')[0]).toMatch(/^shop \(.*\): the next node, which could not read its onion \(hub \(.*\) reported it\)$/);
+    // Without the route, erring_node = destination must not be read as "the destination failed".
+    expect(fact(explainFailure(err, { names }), 'Where')).toEqual(['Your first hop (erring_index 1).']);
+  });
+
   it('our own channel refused the HTLC (204, erring_index 0)', async () => {
     const { err, own } = await failedWith({ kind: 'local', failcode: 0x1007, reason: 'Capacity exceeded - HTLC fee: 1sat' });
     expect(err.message).toBe('failed: WIRE_TEMPORARY_CHANNEL_FAILURE (WIRE_TEMPORARY_CHANNEL_FAILURE: Capacity exceeded - HTLC fee: 1sat)');
