@@ -90,24 +90,24 @@ export function addHtlc(ch: Channel, req: AddHtlcRequest): AddHtlcResult {
   return { ok: true, id: result.id, step };
 }
 
-function requireActive(ch: Channel, what: string): void {
-  if (ch.connection !== 'active') throw badState(`${what}: peer not connected`);
+/** Settling is allowed whatever the connection: offline, the update waits for channel_reestablish. */
+function requireSettleable(ch: Channel, what: string): void {
   if (ch.record.state !== 'NORMAL' && ch.record.state !== 'SHUTDOWN') throw badState(`${what} in state ${ch.record.state}`);
 }
 
 export function fulfillHtlc(ch: Channel, id: number, preimage: Bytes): Step {
-  requireActive(ch, 'fulfillHtlc');
+  requireSettleable(ch, 'fulfillHtlc');
   return runCommand(ch, (d) => localFulfill(d, id, preimage));
 }
 
 /** Fails an incoming HTLC with an (already wrapped) failure onion. */
 export function failHtlc(ch: Channel, id: number, reason: Bytes): Step {
-  requireActive(ch, 'failHtlc');
+  requireSettleable(ch, 'failHtlc');
   return runCommand(ch, (d) => localFail(d, id, reason));
 }
 
 export function failMalformedHtlc(ch: Channel, id: number, sha256OfOnion: Bytes, failureCode: number): Step {
-  requireActive(ch, 'failMalformedHtlc');
+  requireSettleable(ch, 'failMalformedHtlc');
   return runCommand(ch, (d) => localFailMalformed(d, id, sha256OfOnion, failureCode));
 }
 

@@ -92,10 +92,15 @@ function settleable(d: Draft, id: number): HtlcRecord {
   return h;
 }
 
+/**
+ * Records our removal of an incoming HTLC. While the peer is away it is only logged: like every
+ * update of ours that no commitment_signed covered, it goes out after channel_reestablish. That
+ * lets the runtime settle (e.g. with a preimage learned downstream) whatever the connection does.
+ */
 function localRemove(d: Draft, h: HtlcRecord, rm: Omit<HtlcRemoval, 'at'>): void {
   const removal: HtlcRemoval = { ...rm, at: NULL_CTNS };
   d.putHtlc({ ...h, removal });
-  d.out(removalMessage(d.channelId, h, removal));
+  if (d.connection === 'active') d.out(removalMessage(d.channelId, h, removal));
 }
 
 export function localFulfill(d: Draft, id: number, preimage: Uint8Array): void {

@@ -83,7 +83,7 @@ function sortedHtlcs(ch: Channel): HtlcRecord[] {
 
 export class Node {
   ch!: Channel;
-  readonly store: SimStore = { channel: null, htlcs: new Map() };
+  store: SimStore = { channel: null, htlcs: new Map() };
   readonly events: ChannelEvent[] = [];
   /** Messages this node sent, in order (after the wire round trip). */
   readonly sent: WireMessage[] = [];
@@ -140,6 +140,16 @@ export class Node {
   /** Simulated crash: everything not persisted is gone. */
   crash(): void {
     this.ch = this.restored();
+    // The restarted process reads its records back: from now on those are the stored objects.
+    this.store.channel = this.ch.record;
+    this.store.htlcs = new Map(this.ch.htlcs);
+  }
+
+  /** Replaces the whole store with an older copy (a restored backup) and restarts from it. */
+  restoreBackup(backup: { channel: ChannelRecord | null; htlcs: HtlcRecord[] }): void {
+    this.store.channel = backup.channel;
+    this.store.htlcs = new Map(backup.htlcs.map((h) => [`${h.offerer}:${h.id}`, h]));
+    this.crash();
   }
 
   take<T extends ChannelEvent['type']>(type: T): Extract<ChannelEvent, { type: T }>[] {
