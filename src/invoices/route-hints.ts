@@ -52,12 +52,12 @@ interface Usable {
   readonly capacity: bigint;
 }
 
-/** A uniform double in [0, 1) from 53 random bits. */
+/** A uniform double in [0, 1) from 53 random bits (5 of the first byte, then six whole bytes). */
 function uniform(random: (n: number) => Uint8Array): number {
   const b = random(7);
-  let v = 0;
-  for (let i = 0; i < 7; i++) v = v * 256 + (b[i] ?? 0);
-  return (v % 2 ** 53) / 2 ** 53;
+  let v = (b[0] ?? 0) & 0x1f;
+  for (let i = 1; i < 7; i++) v = v * 256 + (b[i] ?? 0);
+  return v / 2 ** 53;
 }
 
 function hop(c: RouteHintCandidate): RouteHintHop[] {
