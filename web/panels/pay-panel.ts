@@ -39,6 +39,7 @@ export function mountPayPanel(app: App): void {
   const watch = mountPayWatch(app);
   let prepared: Prepared | undefined;
   let generation = 0;
+  let shown = '';
 
   const mode = (): Mode => (radioValue(form, 'pay-mode') === 'route' ? 'route' : 'invoice');
 
@@ -55,10 +56,17 @@ export function mountPayPanel(app: App): void {
     prepared = undefined;
     editButton.hidden = true;
     if (bolt11 === '') {
+      shown = '';
       replaceChildren(details);
       replaceChildren(preview);
       amountRow.hidden = true;
       return undefined;
+    }
+    if (bolt11 !== shown) {
+      // A different invoice: never leave the previous one's details on screen while decoding.
+      shown = bolt11;
+      replaceChildren(details, h('p', {}, 'Decoding…'));
+      replaceChildren(preview);
     }
     const client = app.client;
     if (client === undefined) {
@@ -110,6 +118,20 @@ export function mountPayPanel(app: App): void {
     window.clearTimeout(debounce);
     debounce = window.setTimeout(() => void prepare(), 250);
   };
+  /**
+   * prepare() for the Pay button: a node event may start a newer prepare() meanwhile, which makes
+   * ours answer "stale"; then the newer answer is as good, so ask again rather than refuse.
+   */
+  async function prepareForPay(): Promise<Prepared | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      window.clearTimeout(debounce);
+      const mine = generation + 1;
+      const p = await prepare();
+      if (p !== undefined || generation === mine) return p;
+    }
+    return prepared;
+  }
+
   invoiceInput.addEventListener('input', schedulePrepare);
   amountInput.addEventListener('input', schedulePrepare);
   form.addEventListener('change', (ev) => {
@@ -136,7 +158,7 @@ export function mountPayPanel(app: App): void {
       try {
         clientOf(app);
         if (mode() === 'invoice') {
-          const p = await prepare();
+          const p = await prepareForPay();
           if (p === undefined) {
             setMessage(error, invoiceInput.value.trim() === '' ? 'Paste an invoice first.' : 'This invoice cannot be paid yet: see the message above the Pay button.');
             error.focus();
