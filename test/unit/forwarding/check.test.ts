@@ -1,7 +1,7 @@
 // checkForward: every BOLT 4 forwarding failure, its data, the embedded channel_update, boundaries
 // and the order of checks.
 import { describe, expect, it } from 'vitest';
-import { checkForward, forwardFee, verifyChannelUpdate, type ForwardDecision, type ForwardPayload, type IncomingHtlc, type OutgoingChannel } from '../../../src/forwarding/index.js';
+import { DEFAULT_POLICY, checkForward, forwardFee, paysFee, verifyChannelUpdate, type ForwardDecision, type ForwardPayload, type IncomingHtlc, type OutgoingChannel } from '../../../src/forwarding/index.js';
 import { FAILCODE } from '../../../src/onion/index.js';
 import { decodeMessage, type ChannelUpdate } from '../../../src/wire/index.js';
 import { ALIAS, CTX, HEIGHT, NOW, OUR_ID, REAL_SCID, channel, decoded } from './helpers.js';
@@ -196,5 +196,23 @@ describe('previous policy grace period (BOLT 7: keep accepting old parameters fo
   it('the cltv delta has no grace period', () => {
     const c = channel({ policy: { ...channel().policy, cltv_expiry_delta: 40, previous: { ...channel().policy, valid_until: NOW + 600 } } });
     expect(failed(run(htlc(), payload(), c)).failure.name).toBe('incorrect_cltv_expiry');
+  });
+});
+
+describe('policy helpers', () => {
+  it('Core Lightning’s defaults and the BOLT 7 fee formula', () => {
+    expect(DEFAULT_POLICY).toMatchObject({ fee_base_msat: 1000, fee_proportional_millionths: 10, cltv_expiry_delta: 34, htlc_minimum_msat: 0n });
+    expect(forwardFee(DEFAULT_POLICY, 10_000_000n)).toBe(1100n);
+    expect(paysFee(DEFAULT_POLICY, 10_001_100n, 10_000_000n)).toBe(true);
+    expect(paysFee(DEFAULT_POLICY, 10_001_099n, 10_000_000n)).toBe(false);
+    expect(paysFee(DEFAULT_POLICY, 500n, 0n)).toBe(false);
+  });
+
+  it('a peer minimum above our maximum still yields a valid update (max raised to the minimum)', () => {
+    const c = channel({ peer_htlc_minimum_msat: 6_000_000n });
+    const d = failed(run(htlc(), payload(), c));
+    expect(d.failure.name).toBe('amount_below_minimum');
+    const u = embeddedUpdate(d);
+    expect([u.htlc_minimum_msat, u.htlc_maximum_msat]).toEqual([6_000_000n, 6_000_000n]);
   });
 });

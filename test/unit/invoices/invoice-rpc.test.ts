@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/crypto/secp256k1.js';
 import { decodeInvoice } from '../../../src/invoice/index.js';
+import { buildChannelUpdate, verifyChannelUpdate } from '../../../src/forwarding/index.js';
 import { INVOICES_TABLE, paymentHashOf, paymentSecretOf } from '../../../src/invoices/index.js';
 import { stringifyJson, type JsonOut } from '../../../src/rpc/index.js';
+import { scid } from '../../../src/types.js';
 import { fromHex, toHex, utf8 } from '../../../src/util/bytes.js';
 import { NODE_ID, NOW, PEER_ALIAS, PEER_ID, candidate, created, errorOf, invoice, world } from './helpers.js';
 
@@ -184,5 +186,47 @@ describe('invoice result, record and bolt11', () => {
     const b11 = decodeInvoice(created(invoice(w, [1000, 'l', 'd'])).result.bolt11);
     expect(b11.route_hints).toHaveLength(1);
     expect(b11.route_hints[0]![0]!.short_channel_id).toBe(candidate().other_scids![0]);
+  });
+});
+
+describe('invoice: more Core Lightning behaviours', () => {
+  it('positional parameters in Core Lightning’s order, numbers as strings (expiry "3700")', () => {
+    const c = created(invoice(world(), [123000, 'label', 'description', '3700', ['bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080']]));
+    const b11 = decodeInvoice(c.result.bolt11);
+    expect([b11.amount_msat, b11.description, b11.expiry, b11.fallbacks.length]).toEqual([123000n, 'description', 3700, 1]);
+  });
+
+  it('warning_mpp with the text Core Lightning uses when only several channels together suffice', () => {
+    const w = world({ candidates: [candidate({ receivable_msat: 600n }), candidate({ receivable_msat: 600n, short_channel_id: scid(PEER_ALIAS + 1n) })] });
+    const c = created(invoice(w, [1000, 'l', 'd']));
+    expect(c.result.warning_mpp).toBe('The invoice is only payable by MPP-capable payers.');
+    expect(decodeInvoice(c.result.bolt11).route_hints).toHaveLength(2);
+  });
+
+  it('an expiry beyond what a JS number holds never expires (expires_at clamps), the x field keeps it', () => {
+    const c = created(invoice(world(), { amount_msat: 1, label: 'l', description: 'd', expiry: '9007199254740991' }));
+    expect(c.result.expires_at).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('the route hint carries the fees the peer announced in its own channel_update', () => {
+    const peerSecret = fromHex('44'.repeat(32));
+    const raw = buildChannelUpdate(
+      {
+        network: 'regtest',
+        short_channel_id: PEER_ALIAS,
+        timestamp: NOW,
+        peer_node_id: NODE_ID,
+        disabled: false,
+        announced: false,
+        policy: { fee_base_msat: 7, fee_proportional_millionths: 333, cltv_expiry_delta: 80, htlc_minimum_msat: 1n, htlc_maximum_msat: 10_000_000n },
+      },
+      peerSecret,
+    ).bytes;
+    const v = verifyChannelUpdate(raw, PEER_ID, 'regtest');
+    if (!v.ok) throw new Error(v.reason);
+    const { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta, htlc_maximum_msat } = v.policy;
+    const w = world({ candidates: [candidate({ fee_base_msat, fee_proportional_millionths, cltv_expiry_delta, htlc_maximum_msat })] });
+    const hop = decodeInvoice(created(invoice(w, [5000, 'l', 'd'])).result.bolt11).route_hints[0]![0]!;
+    expect(hop).toEqual({ pubkey: fromHex(PEER_ID), short_channel_id: PEER_ALIAS, fee_base_msat: 7, fee_proportional_millionths: 333, cltv_expiry_delta: 80 });
   });
 });
