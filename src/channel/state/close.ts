@@ -187,8 +187,8 @@ export function receiveClosingSigned(d: Draft, m: ClosingSigned): void {
   if (c.last_sent_fee !== null && fee === c.last_sent_fee) return complete(d, theirs, 'theirs', m.signature);
 
   const ours = ourFees(d);
-  const agree = (): void => {
-    sendClosingSigned(d, fee, theirs, ours);
+  const agree = (range: { min: bigint; max: bigint }): void => {
+    sendClosingSigned(d, fee, theirs, range);
     complete(d, theirs, 'theirs', m.signature);
   };
   const theirRange = m.tlvs.fee_range;
@@ -203,7 +203,7 @@ export function receiveClosingSigned(d: Draft, m: ClosingSigned): void {
     const hi = max < theirRange.max_fee_satoshis ? max : theirRange.max_fee_satoshis;
     if (lo > hi) throw protocolWarning(`closing_signed: no overlap between fee ranges ${min}..${max} and ${theirRange.min_fee_satoshis}..${theirRange.max_fee_satoshis}`);
     if (fee >= lo && fee <= hi) {
-      if (r.funder || c.last_sent_fee === null) return agree();
+      if (r.funder || c.last_sent_fee === null) return agree({ min, max });
       throw protocolError(`closing_signed: fee ${fee} is not the ${c.last_sent_fee} we sent`);
     }
     if (r.funder) throw protocolError(`closing_signed: fee ${fee} is outside the fee range overlap ${lo}..${hi}`);
@@ -218,12 +218,12 @@ export function receiveClosingSigned(d: Draft, m: ClosingSigned): void {
     const b = c.last_sent_fee < previousReceived ? previousReceived : c.last_sent_fee;
     if (!(fee > a && fee < b)) throw protocolWarning(`closing_signed: fee ${fee} is not between ${a} and ${b}`);
   }
-  if (fee >= ours.min && fee <= ours.max) return agree();
+  if (fee >= ours.min && fee <= ours.max) return agree(ours);
   const last = c.last_sent_fee ?? ours.fee;
   let next = (last + fee) / 2n;
   // Round towards their offer so that we always make progress and eventually meet.
   if (next === last) next = fee > last ? last + 1n : last - 1n;
-  if (next === fee) return agree();
+  if (next === fee) return agree(ours);
   sendClosingSigned(d, next, closingTx(d, next, 'ours', false), ours);
 }
 
