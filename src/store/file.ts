@@ -84,7 +84,10 @@ async function loadJournal(path: string): Promise<Loaded | undefined> {
     if (rec.kind === 'schema') {
       if (hasSchema) throw new StoreError('IO', `${path}: record ${n} is a second schema record`);
       db.version = rec.version;
-      for (const t of rec.tables) db.createTable(t);
+      for (const t of rec.tables) {
+        db.createTable(t);
+        db.table(t.name).deferIndexes();
+      }
       hasSchema = true;
       return;
     }
@@ -96,6 +99,7 @@ async function loadJournal(path: string): Promise<Loaded | undefined> {
     }
   });
   if (!hasSchema) throw new StoreError('IO', `${path}: the journal has no schema record`);
+  for (const name of db.tableNames()) db.table(name).buildIndexes();
   return { db, validLength: scan.validLength, fileLength: buf.length, writtenApprox };
 }
 

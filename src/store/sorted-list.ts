@@ -133,6 +133,14 @@ export class SortedList<E extends Keyed> {
     }
   }
 
+  /** Replaces the contents with entries already sorted by unique sort key (bulk index builds). */
+  load(sorted: E[]): void {
+    const half = MAX_CHUNK >>> 1; // half-full chunks leave room for inserts
+    this.chunks = [];
+    for (let i = 0; i < sorted.length; i += half) this.chunks.push(sorted.slice(i, i + half));
+    this.count = sorted.length;
+  }
+
   /** Every element in order (snapshots, compaction, index builds). */
   forEach(visit: (e: E) => void): void {
     for (const chunk of this.chunks) for (const e of chunk) visit(e);

@@ -50,6 +50,20 @@ describe('SortedList', () => {
     expect(all).toEqual(ref);
   });
 
+  it('bulk-loads sorted entries and stays consistent for later inserts and removals', () => {
+    const list = new SortedList<{ sk: string }>();
+    const keys = Array.from({ length: 3000 }, (_, i) => key(i * 2));
+    list.load(keys.map((sk) => ({ sk })));
+    expect(list.size).toBe(3000);
+    list.insert({ sk: key(1) });
+    list.insert({ sk: key(5999) });
+    list.removeAt(list.find(key(0))!);
+    const all: string[] = [];
+    list.forEach((e) => all.push(e.sk));
+    expect(all).toEqual([key(1), ...keys.slice(1), key(5999)]);
+    expect(list.distance(list.seek(key(100)), list.seek(key(200)))).toBe(50);
+  });
+
   it('handles empty lists and ranges', () => {
     const list = new SortedList<{ sk: string }>();
     expect(list.distance(list.start(), list.end())).toBe(0);
