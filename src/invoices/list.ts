@@ -1,6 +1,7 @@
 // listinvoices: Core Lightning's checks and selection. The runtime either looks up one invoice
 // (by label or payment hash) or scans an index with invoicesStoreQuery, then runs selectInvoices
 // over what it loaded and formats at `now`.
+import { LightningError } from '../errors.js';
 import { decodeInvoice } from '../invoice/index.js';
 import { JSONRPC2_INVALID_PARAMS, fail, ok, type Outcome } from '../rpc/errors.js';
 import { toHex } from '../util/bytes.js';
@@ -36,9 +37,10 @@ export function planListinvoices(p: ListinvoicesParams): Outcome<ListinvoicesPla
   if (p.invstring !== undefined) {
     try {
       return ok({ kind: 'payment_hash', payment_hash: toHex(decodeInvoice(p.invstring).payment_hash) });
-    } catch {
+    } catch (e) {
       // Any decoder refusal: Core Lightning then tries BOLT 12, fails, and says just this.
-      return invalid('Invalid invstring');
+      if (e instanceof LightningError) return invalid('Invalid invstring');
+      throw e;
     }
   }
   if (p.label !== undefined) return ok({ kind: 'label', label: p.label.value });
