@@ -13,7 +13,9 @@ const store = await openFileStore({ name: dir, schema: CRASH_SCHEMA, compaction:
 const counter = await store.get('meta', 'counter');
 let i = typeof counter?.n === 'number' ? counter.n + 1 : 0;
 for (;;) {
-  const blob = new Uint8Array(Math.floor(Math.random() * 20_000)).fill(i & 255);
+  // Mostly small commits, and now and then a 4 MiB one: a kill during its write() can cut it short.
+  const size = i % 8 === 0 ? 4 << 20 : Math.floor(Math.random() * 20_000);
+  const blob = new Uint8Array(size).fill(i & 255);
   const ops: Parameters<typeof store.commit>[0] = [
     { table: 'log', put: { id: i, amount: BigInt(i) * 1000n, pad: new Uint8Array(64).fill(i & 255) } },
     { table: 'log', put: { id: `mirror-${i}`, of: i } },
