@@ -8,6 +8,7 @@
 // so it is replaced by a fresh instance of the same compiled module before the error is thrown.
 import { CryptoError } from './errors.js';
 import { errorMessage } from '../errors.js';
+import { randomBytes } from './secp256k1.js';
 import { bindExports, type LwExports } from './wasm-exports.js';
 import type { Bytes } from '../util/bytes.js';
 
@@ -25,11 +26,6 @@ export class Arena {
   ) {
     this.top = base;
     this.view = new Uint8Array(memory.buffer);
-  }
-
-  /** Highest address handed out since the last reset (what a wipe must cover). */
-  get used(): number {
-    return this.top - this.base;
   }
 
   /** Current view of memory (memory.grow detaches the old ArrayBuffer). */
@@ -71,12 +67,6 @@ export class Arena {
   }
 }
 
-function randomSeed(): Uint8Array {
-  const seed = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(seed);
-  return seed;
-}
-
 export class WasmCrypto {
   private x!: LwExports;
   private arena!: Arena;
@@ -96,7 +86,7 @@ export class WasmCrypto {
     if (typeof base !== 'number') throw new CryptoError('WASM_LOAD', '__heap_base is not an i32 global');
     this.arena = new Arena(this.x.memory, base);
     // Blind the context with fresh randomness (side-channel protection of signing/ECDH).
-    const seed = this.arena.put(randomSeed());
+    const seed = this.arena.put(randomBytes(32));
     const ok = this.x.lw_init(seed);
     this.arena.reset(true);
     if (ok !== 1) throw new CryptoError('WASM_LOAD', 'crypto module failed to initialize its context');
