@@ -102,27 +102,28 @@ export class PeerConnection {
 
   /** Runs the initiator side over an already open stream to `remoteNodeId`. */
   static outbound(stream: ByteStream, remoteNodeId: NodeId | Bytes, opts: SessionOptions): PeerConnection {
-    const id = typeof remoteNodeId === 'string' ? fromHex(remoteNodeId) : remoteNodeId;
-    const c = PeerConnection.create(stream, { ...coreConfig(opts), role: 'initiator', remoteNodeId: id }, 'out', opts.clock);
+    const c = PeerConnection.create(stream, () => ({ ...coreConfig(opts), role: 'initiator', remoteNodeId: typeof remoteNodeId === 'string' ? fromHex(remoteNodeId) : remoteNodeId }), 'out', opts.clock);
     c.run(c.core.start());
     return c;
   }
 
   /** Runs the responder side over an accepted stream (the daemon's listeners). */
   static inbound(stream: ByteStream, opts: SessionOptions & { remoteAddr?: Bytes }): PeerConnection {
-    const cfg: PeerCoreConfig = { ...coreConfig(opts), role: 'responder', ...(opts.remoteAddr ? { remoteAddr: opts.remoteAddr } : {}) };
+    const cfg = (): PeerCoreConfig => ({ ...coreConfig(opts), role: 'responder', ...(opts.remoteAddr ? { remoteAddr: opts.remoteAddr } : {}) });
     const c = PeerConnection.create(stream, cfg, 'in', opts.clock);
     c.run([]);
     return c;
   }
 
-  private static create(stream: ByteStream, cfg: PeerCoreConfig, direction: Direction, clock: Clock = systemClock): PeerConnection {
+  private static create(stream: ByteStream, cfg: () => PeerCoreConfig, direction: Direction, clock: Clock = systemClock): PeerConnection {
     let core: PeerCore;
     try {
-      core = new PeerCore(cfg, clock.now());
+      core = new PeerCore(cfg(), clock.now());
     } catch (e) {
+      // Bad keys or node id: never leave the socket we were handed open.
       stream.close(1000, 'bad configuration');
-      throw e;
+      if (e instanceof PeerError) throw e;
+      throw new PeerError('BAD_CONFIG', e instanceof Error ? e.message : String(e), e instanceof LightningError ? e : undefined);
     }
     return new PeerConnection(stream, core, direction, clock);
   }

@@ -137,13 +137,17 @@ export class PeerManager {
   }
 
   private peerFor(id: NodeId): Peer {
-    let p = this.peers_.get(id);
-    if (p) return p;
-    const o = this.opts;
-    p = new Peer({ ...o, id });
+    const known = this.peers_.get(id);
+    if (known) return known;
+    const p = new Peer({ ...this.opts, id });
     this.peers_.set(id, p);
     p.on('connected', (info) => this.events.emit('connected', id, info));
-    p.on('disconnected', ({ error }) => this.events.emit('disconnected', id, error));
+    p.on('disconnected', ({ error }) => {
+      // Peers known only from inbound connections are forgotten when they leave, so strangers
+      // completing handshakes with throwaway keys cannot grow this map without bound.
+      if (!p.address && !p.connected && this.peers_.get(id) === p) this.peers_.delete(id);
+      this.events.emit('disconnected', id, error);
+    });
     p.on('attemptFailed', ({ error, reconnectInMs }) => this.events.emit('attemptFailed', id, error, reconnectInMs));
     p.on('message', (m) => this.events.emit('message', id, m));
     p.on('warning', (w) => this.events.emit('warning', id, w));

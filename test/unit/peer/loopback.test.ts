@@ -25,9 +25,20 @@ function node(extra: Partial<PeerManagerOptions> = {}) {
   return { id, m };
 }
 
+/** Act one's version byte and ephemeral key, as each accepted stream received them. */
+const ephemerals = new WeakMap<ByteStream, string>();
+
 async function serve(kind: 'tcp' | 'websocket', m: PeerManager, accepted: ByteStream[] = []): Promise<Listener> {
   const l = await (kind === 'tcp' ? listenTcp : listenWebSocket)({ port: 0 }, (s) => {
     accepted.push(s);
+    let seen = '';
+    const off = s.on('data', (c) => {
+      seen += toHex(c);
+      if (seen.length >= 68) {
+        ephemerals.set(s, seen.slice(0, 68));
+        off();
+      }
+    });
     m.accept(s);
   });
   cleanups.push(() => l.close());
@@ -102,6 +113,7 @@ describe.each(['tcp', 'websocket'] as const)('two nodes over %s', (kind) => {
     await b.m.send(a.id, { type: 'error', channel_id: new Uint8Array(32), data: new TextEncoder().encode('bye all') });
     const [, err] = await down;
     expect(err?.code).toBe('REMOTE_ERROR');
+    expect(a.m.get(b.id)).toBeUndefined(); // inbound-only peers are forgotten on disconnect
     const [, errB] = await downB;
     expect(errB?.code).toBe('CONNECTION_CLOSED');
     expect(b.m.list()[0]).toMatchObject({ connected: false, netaddr: [], features: toHex(FEATURES) });
@@ -121,6 +133,10 @@ describe.each(['tcp', 'websocket'] as const)('two nodes over %s', (kind) => {
     await up;
     expect(accepted.length).toBe(2);
     expect(b.m.get(a.id)!.connected).toBe(true);
+    // A fresh ephemeral key per attempt.
+    expect(ephemerals.get(accepted[0]!)).toMatch(/^00(02|03)/);
+    expect(ephemerals.get(accepted[1]!)).toMatch(/^00(02|03)/);
+    expect(ephemerals.get(accepted[1]!)).not.toBe(ephemerals.get(accepted[0]!));
 
     // Now a slow policy: the reconnect only happens quickly because of reconnectNow().
     const slow = node({ reconnect: { initialMs: 60_000, maxMs: 60_000, jitter: 0 } });
@@ -161,6 +177,35 @@ describe.each(['tcp', 'websocket'] as const)('two nodes over %s', (kind) => {
     // the writer really had to wait for 'drain' along the way.
     expect(maxBuffered).toBeLessThanOrEqual(16 * 1024);
     expect(drains).toBeGreaterThan(0);
+  });
+});
+
+describe('proxy dialects end to end', () => {
+  it.each([
+    ['hostport', '/203.0.113.9:9735'],
+    ['v1', '/v1/203_0_113_9/9735'],
+  ] as const)('%s: the dialer asks the proxy for the target in its path', async (dialect, path) => {
+    // A stand-in proxy: our WebSocket stream accepted by a server that records the request path
+    // and, instead of relaying, hands the socket straight to node A (as a relay would connect it).
+    const { WebSocketServer } = await import('ws');
+    const { NodeWsStream } = await import('../../../src/net/node.js');
+    const a = node();
+    const paths: string[] = [];
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    await new Promise((r) => wss.once('listening', r));
+    cleanups.push(() => new Promise<void>((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close(() => r());
+    }));
+    wss.on('connection', (ws, req) => {
+      paths.push(req.url ?? '');
+      a.m.accept(new NodeWsStream(ws, 'proxy'));
+    });
+    const port = (wss.address() as AddressInfo).port;
+    const b = node({ route: { proxy: { url: `ws://127.0.0.1:${port}`, dialect, underscoreIpv4: true } } });
+    const info = await b.m.connect(`${a.id}@203.0.113.9:9735`);
+    expect(paths).toEqual([path]);
+    expect(info.netaddr).toBe(`ws://127.0.0.1:${port}${path}`);
   });
 });
 
