@@ -1,0 +1,614 @@
+// The channel manager: owns every channel's state machine, routes peer messages to them, runs
+// local commands, and performs each transition's IO in the one safe order — commit the records
+// (with whatever the caller must persist atomically alongside) → send the messages → act on the
+// events. Each channel's transitions are serialized by a per-channel lock.
+import type { Store, StoreRecord, WriteOp } from '../store/types.js';
+import type { ChainSource } from '../chain/types.js';
+import type { PeerManager, RemoteErrorInfo, ConnectionInfo } from '../peer/index.js';
+import type { WireMessage } from '../wire/index.js';
+import { serializeTx, txidHex } from '../channel/bitcoin/tx.js';
+import { fundingOutput, syntheticFundingTx } from '../channel/funding.js';
+import { sat, type NodeId } from '../types.js';
+import { fromHex, toHex } from '../util/bytes.js';
+import {
+  acceptChannel,
+  addHtlc,
+  balances,
+  channelSummary,
+  channelWriteOps,
+  commit,
+  failHtlc,
+  failMalformedHtlc,
+  forceClose,
+  fulfillHtlc,
+  fundingDepth,
+  htlcViews,
+  openChannel,
+  peerConnected,
+  peerDisconnected,
+  provideFunding,
+  receiveMessage,
+  restoreChannel,
+  shutdown,
+  CHANNELS_TABLE,
+  HTLCS_TABLE,
+  type Channel,
+  type ChannelEvent,
+  type ChannelPolicy,
+  type ShutdownOptions,
+  type Step,
+} from '../channel/state/index.js';
+import { KeyedMutex } from './mutex.js';
+import type { Logger } from './log.js';
+import type { EventHub } from './events.js';
+import type { NodeSecrets } from './secrets.js';
+import { FUNDINGS_TABLE, ORIGINS_TABLE, OUTBOX_TABLE, outboxKey, type FundingRecord, type OriginRecord, type OutboxRecord } from './tables.js';
+import type { FirstHop, OfferRequest, OfferResult, OutgoingOrigin } from './payments-service.js';
+import { u64Key } from '../payments/row.js';
+import { META_TABLE } from './schema.js';
+import { LightningError, errorMessage } from '../errors.js';
+
+/** Follow-up work for outbox records; each handler deletes its record in its own commit. */
+export interface ChannelFollowUps {
+  handle(rec: OutboxRecord): Promise<void>;
+}
+
+export interface ChannelManagerDeps {
+  store: Store;
+  secrets: NodeSecrets;
+  chainHash: Uint8Array;
+  chain: ChainSource;
+  peers: PeerManager;
+  localFeatures: Uint8Array;
+  policy?: Partial<ChannelPolicy>;
+  /** Peers whose zero-conf channels we accept. */
+  isTrusted(peerId: string): boolean;
+  log: Logger;
+  events: EventHub;
+  /** A store write failed: the node must stop (never go on unsaved). */
+  fatal(e: unknown): void;
+}
+
+export class ChannelCommandError extends LightningError {}
+
+const KEY_INDEX_KEY = 'next_channel_key_index';
+
+export interface ClosingBroadcast {
+  type: 'mutual' | 'unilateral';
+  tx: string;
+  txid: string;
+}
+
+export interface FundResult {
+  channel_id: string;
+  funding_txid: string;
+  funding_output_index: number;
+  tx_hex: string;
+}
+
+export class ChannelManager {
+  private readonly chans = new Map<string, Channel>();
+  /** temporary_channel_id → channel_id once assigned. */
+  private readonly aliasOfTemp = new Map<string, string>();
+  private readonly lock = new KeyedMutex();
+  private readonly fundWaiters = new Map<string, { resolve: (r: FundResult) => void; reject: (e: Error) => void }>();
+  private followUps: ChannelFollowUps | undefined;
+  private readonly closeWaiters = new Map<string, ((c: ClosingBroadcast) => void)[]>();
+  private nextKeyIndex = 0;
+  private stopped = false;
+
+  constructor(private readonly d: ChannelManagerDeps) {}
+
+  setFollowUps(f: ChannelFollowUps): void {
+    this.followUps = f;
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  async load(): Promise<void> {
+    const meta = await this.d.store.get<{ key: string; value: number }>(META_TABLE, KEY_INDEX_KEY);
+    this.nextKeyIndex = meta?.value ?? 0;
+    const records = await this.d.store.query(CHANNELS_TABLE.name);
+    for (const rec of records) {
+      const id = String(rec.channel_id);
+      const htlcs = await this.d.store.query(HTLCS_TABLE.name, { index: 'channel_id', range: { only: id } });
+      const ch = restoreChannel(this.d.secrets.channelKeys, rec, htlcs);
+      this.chans.set(id, ch);
+      if (ch.record.temporary_channel_id !== id) this.aliasOfTemp.set(ch.record.temporary_channel_id, id);
+    }
+  }
+
+  /** Replays follow-ups left in the outbox (after a crash, or while a channel was offline). */
+  async replayOutbox(filter?: (r: OutboxRecord) => boolean): Promise<void> {
+    const recs = (await this.d.store.query(OUTBOX_TABLE.name)) as unknown as OutboxRecord[];
+    for (const r of recs) {
+      if (filter && !filter(r)) continue;
+      await this.runFollowUp(r);
+    }
+  }
+
+  private async runFollowUp(r: OutboxRecord): Promise<void> {
+    if (!this.followUps || this.stopped) return;
+    try {
+      await this.followUps.handle(r);
+    } catch (e) {
+      // Left in the outbox: retried when the channel reconnects or at the next start.
+      this.d.log.log('warn', 'follow-up deferred', { kind: r.kind, channel_id: r.channel_id, htlc_id: r.htlc_id, error: errorMessage(e) });
+    }
+  }
+
+  // ---------------------------------------------------------------- lookups and views
+
+  get(channelId: string): Channel | undefined {
+    return this.chans.get(this.aliasOfTemp.get(channelId) ?? channelId);
+  }
+
+  all(): Channel[] {
+    return [...this.chans.values()];
+  }
+
+  ofPeer(peerId: string): Channel[] {
+    return this.all().filter((c) => c.record.peer_id === peerId);
+  }
+
+  /** A usable channel by its real short_channel_id or by our local alias. */
+  byScid(scid: bigint): Channel | undefined {
+    return this.all().find((c) => c.record.short_channel_id === scid) ?? this.all().find((c) => c.record.local_alias === scid);
+  }
+
+  firstHops(): FirstHop[] {
+    return this.all()
+      .filter((c) => c.persisted)
+      .map((c) => {
+        const b = balances(c);
+        const hop: FirstHop = {
+          channel_id: c.record.channel_id,
+          peer_id: c.record.peer_id,
+          local_alias: c.record.local_alias,
+          our_msat: b.to_us_msat,
+          can_add_htlc: c.record.state === 'NORMAL',
+          peer_connected: c.connection === 'active',
+          ...(c.record.short_channel_id !== null ? { scid: c.record.short_channel_id } : {}),
+        };
+        return hop;
+      });
+  }
+
+  inFlightHtlcs(): number {
+    return this.all().reduce((n, c) => n + c.htlcs.size, 0);
+  }
+
+  summaries() {
+    return this.all().map((c) => ({ channel: c, summary: channelSummary(c), balances: balances(c), htlcs: htlcViews(c) }));
+  }
+
+  // ---------------------------------------------------------------- IO of a transition
+
+  private keyOf(ch: Channel): string {
+    return ch.record.channel_id;
+  }
+
+  /**
+   * Commits the step's records together with `extra`, then sends its messages in order, then
+   * handles its events. Call with the channel's lock held.
+   */
+  private async apply(step: Step, extra: WriteOp[] = []): Promise<void> {
+    const ch = step.channel;
+    const writes: WriteOp[] = channelWriteOps(step.persist).map((op) =>
+      'put' in op ? { table: op.table, put: op.put as unknown as StoreRecord } : { table: op.table, delete: op.delete },
+    );
+    const outbox = this.outboxFor(step.events);
+    for (const o of outbox) writes.push({ table: OUTBOX_TABLE.name, put: o as unknown as StoreRecord });
+    writes.push(...extra);
+    if (writes.length > 0) {
+      try {
+        await this.d.store.commit(writes);
+      } catch (e) {
+        this.d.fatal(e);
+        throw e;
+      }
+    }
+    this.chans.set(this.keyOf(ch), ch);
+    for (const m of step.send) await this.sendTo(ch.record.peer_id, m);
+    await this.onEvents(ch, step.events);
+    // Follow-ups run outside this channel's lock: they may take other channels' locks.
+    for (const o of outbox) queueMicrotask(() => void this.runFollowUp(o));
+  }
+
+  private outboxFor(events: readonly ChannelEvent[]): OutboxRecord[] {
+    const out: OutboxRecord[] = [];
+    for (const e of events) {
+      if (e.type === 'htlc_incoming') {
+        out.push({ key: outboxKey('incoming', e.channel_id, 'remote', e.htlc.id), kind: 'incoming', channel_id: e.channel_id, htlc_id: e.htlc.id });
+      } else if (e.type === 'htlc_preimage') {
+        out.push({ key: outboxKey('preimage', e.channel_id, 'local', e.id), kind: 'preimage', channel_id: e.channel_id, htlc_id: e.id, preimage: e.preimage });
+      } else if (e.type === 'htlc_resolved') {
+        const r = e.result;
+        out.push({
+          key: outboxKey('resolved', e.channel_id, e.offerer, e.id),
+          kind: 'resolved',
+          channel_id: e.channel_id,
+          htlc_id: e.id,
+          offerer: e.offerer,
+          result: r.kind,
+          ...(r.kind === 'fulfill' ? { preimage: r.preimage } : {}),
+          ...(r.kind === 'fail' ? { reason: r.reason } : {}),
+          ...(r.kind === 'fail_malformed' ? { sha256_of_onion: r.sha256_of_onion, failure_code: r.failure_code } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  private async sendTo(peerId: string, m: WireMessage): Promise<void> {
+    try {
+      await this.d.peers.send(peerId as NodeId, m);
+    } catch (e) {
+      // The channel retransmits what matters at reestablish; a dead socket is not an error here.
+      this.d.log.log('debug', 'send to disconnected peer dropped', { peer: peerId, type: m.type, error: errorMessage(e) });
+    }
+  }
+
+  private async onEvents(ch: Channel, events: readonly ChannelEvent[]): Promise<void> {
+    for (const e of events) {
+      switch (e.type) {
+        case 'funding_needed':
+          // Built outside the lock: provideFunding re-enters the channel.
+          queueMicrotask(() => void this.fund(e.temporary_channel_id, e.funding_satoshis));
+          break;
+        case 'channel_id_assigned':
+          this.chans.delete(e.temporary_channel_id);
+          this.aliasOfTemp.set(e.temporary_channel_id, e.channel_id);
+          break;
+        case 'funding_signed':
+          await this.broadcastFunding(e.channel_id, ch.record.temporary_channel_id);
+          break;
+        case 'state_changed':
+          this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: channelSummary(ch).cln_state });
+          break;
+        case 'channel_ready':
+          this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: 'CHANNELD_NORMAL' });
+          queueMicrotask(() => void this.replayOutbox((r) => r.channel_id === e.channel_id));
+          break;
+        case 'reestablished':
+          queueMicrotask(() => void this.replayOutbox());
+          break;
+        case 'broadcast': {
+          const raw = serializeTx(e.tx);
+          await this.broadcast(raw, e.kind, e.channel_id);
+          const waiters = this.closeWaiters.get(e.channel_id) ?? [];
+          this.closeWaiters.delete(e.channel_id);
+          for (const w of waiters) w({ type: e.kind === 'closing' ? 'mutual' : 'unilateral', tx: toHex(raw), txid: e.txid });
+          break;
+        }
+        case 'channel_failed':
+          this.d.log.log('warn', 'channel failed', { channel_id: e.channel_id, by: e.by, reason: e.reason, data_loss: e.data_loss });
+          this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: channelSummary(ch).cln_state });
+          this.rejectFunding(ch.record.temporary_channel_id, new ChannelCommandError('CHANNEL_FAILED', e.reason));
+          break;
+        case 'warning_received':
+          this.d.events.emit({ type: 'warning', message: `peer ${ch.record.peer_id}: ${e.message}` });
+          break;
+        case 'disconnect':
+          this.d.peers.disconnect(ch.record.peer_id as NodeId, e.reason);
+          break;
+        default:
+          // htlc_incoming / htlc_preimage / htlc_resolved go through the outbox.
+          break;
+      }
+    }
+  }
+
+  private async broadcast(raw: Uint8Array, kind: string, channelId: string): Promise<void> {
+    try {
+      const txid = await this.d.chain.broadcast(toHex(raw));
+      this.d.log.log('info', 'broadcast', { kind, channel_id: channelId, txid });
+    } catch (e) {
+      this.d.log.log('error', 'broadcast failed', { kind, channel_id: channelId, error: errorMessage(e) });
+    }
+  }
+
+  // ---------------------------------------------------------------- peers
+
+  async onPeerConnected(peerId: string, _info: ConnectionInfo): Promise<void> {
+    for (const c of this.ofPeer(peerId)) {
+      if (!c.persisted) continue;
+      await this.lock.run(this.keyOf(c), async () => {
+        const cur = this.get(c.record.channel_id);
+        if (cur) await this.apply(peerConnected(cur));
+      });
+    }
+  }
+
+  async onPeerDisconnected(peerId: string): Promise<void> {
+    for (const c of this.ofPeer(peerId)) {
+      await this.lock.run(this.keyOf(c), async () => {
+        const cur = this.get(c.record.channel_id);
+        if (!cur) return;
+        if (!cur.persisted) {
+          // An unfinished open dies with the connection (BOLT 2: forget it).
+          this.chans.delete(this.keyOf(cur));
+          this.rejectFunding(cur.record.temporary_channel_id, new ChannelCommandError('PEER_DISCONNECTED', 'peer disconnected during channel establishment'));
+          return;
+        }
+        await this.apply(peerDisconnected(cur));
+      });
+    }
+  }
+
+  async onRemoteError(peerId: string, err: RemoteErrorInfo): Promise<void> {
+    const targets = err.allChannels ? this.ofPeer(peerId) : [this.get(toHex(err.channelId))].filter((c): c is Channel => c !== undefined && c.record.peer_id === peerId);
+    for (const c of targets) {
+      await this.dispatch(c, { type: 'error', channel_id: fromHex(c.record.channel_id), data: err.data });
+    }
+  }
+
+  async onMessage(peerId: string, m: WireMessage): Promise<void> {
+    if (m.type === 'open_channel') return this.onOpenChannel(peerId, m);
+    const ref = 'temporary_channel_id' in m ? m.temporary_channel_id : 'channel_id' in m ? m.channel_id : undefined;
+    if (!(ref instanceof Uint8Array)) return; // gossip and other non-channel messages
+    const ch = this.get(toHex(ref));
+    if (!ch || ch.record.peer_id !== peerId) {
+      if (m.type !== 'error' && m.type !== 'warning') {
+        await this.sendTo(peerId, { type: 'warning', channel_id: ref, data: new TextEncoder().encode('unknown channel') });
+      }
+      return;
+    }
+    await this.dispatch(ch, m);
+  }
+
+  private async dispatch(ch: Channel, m: WireMessage): Promise<void> {
+    await this.lock.run(this.keyOf(ch), async () => {
+      const cur = this.get(ch.record.channel_id) ?? this.get(ch.record.temporary_channel_id);
+      if (!cur) return;
+      const step = receiveMessage(cur, m);
+      await this.apply(step);
+      // Sign whatever the peer's message unblocked (revoke_and_ack frees the next commitment).
+      const after = this.get(step.channel.record.channel_id);
+      if (after && after.persisted && after.connection === 'active') await this.apply(commit(after));
+    });
+  }
+
+  private async onOpenChannel(peerId: string, m: Extract<WireMessage, { type: 'open_channel' }>): Promise<void> {
+    const tmp = toHex(m.temporary_channel_id);
+    if (this.get(tmp)) return;
+    const info = this.d.peers.get(peerId as NodeId)?.info();
+    const keyIndex = await this.allocateKeyIndex();
+    await this.lock.run(tmp, async () => {
+      const step = acceptChannel(
+        {
+          keys: this.d.secrets.channelKeys,
+          key_index: keyIndex,
+          peer: { node_id: peerId, local_features: this.d.localFeatures, remote_features: fromHex(info?.features ?? '') },
+          chain_hash: this.d.chainHash,
+          ...(this.d.policy ? { policy: this.d.policy } : {}),
+          trusted: this.d.isTrusted(peerId),
+        },
+        m,
+      );
+      await this.apply(step);
+    });
+  }
+
+  private async allocateKeyIndex(): Promise<number> {
+    const i = this.nextKeyIndex++;
+    // Persisted before use: a key index is never handed out twice, even across crashes.
+    await this.d.store.commit([{ table: META_TABLE, put: { key: KEY_INDEX_KEY, value: this.nextKeyIndex } }]);
+    return i;
+  }
+
+  // ---------------------------------------------------------------- funding (funder side)
+
+  async fundChannel(opts: {
+    peerId: string;
+    fundingSat: bigint;
+    pushMsat?: bigint;
+    feeratePerKw?: number;
+    announce?: boolean;
+    zeroconf?: boolean;
+    anchors?: boolean;
+  }): Promise<FundResult> {
+    const peer = this.d.peers.get(opts.peerId as NodeId);
+    const info = peer?.info();
+    if (!peer || !info?.connected) throw new ChannelCommandError('PEER_NOT_CONNECTED', `Unknown peer ${opts.peerId}`);
+    const keyIndex = await this.allocateKeyIndex();
+    const feerate = opts.feeratePerKw ?? (await this.d.chain.feeratePerKw(6)) ?? 2500;
+    const step = openChannel({
+      keys: this.d.secrets.channelKeys,
+      key_index: keyIndex,
+      peer: { node_id: opts.peerId, local_features: this.d.localFeatures, remote_features: fromHex(info.features) },
+      chain_hash: this.d.chainHash,
+      ...(this.d.policy ? { policy: this.d.policy } : {}),
+      trusted: true,
+      funding_satoshis: opts.fundingSat,
+      push_msat: opts.pushMsat ?? 0n,
+      feerate_per_kw: feerate,
+      channel_type: { anchors: opts.anchors ?? false, scid_alias: true, zeroconf: opts.zeroconf ?? false },
+      announce: opts.announce ?? false,
+    });
+    const tmp = step.channel.record.temporary_channel_id;
+    const done = new Promise<FundResult>((resolve, reject) => this.fundWaiters.set(tmp, { resolve, reject }));
+    await this.lock.run(tmp, () => this.apply(step));
+    return done;
+  }
+
+  private rejectFunding(tmp: string, e: Error): void {
+    const w = this.fundWaiters.get(tmp);
+    if (!w) return;
+    this.fundWaiters.delete(tmp);
+    w.reject(e);
+  }
+
+  /** Builds the funding tx the funder machine asked for, keeps it, and hands over the outpoint. */
+  private async fund(tmp: string, fundingSat: bigint): Promise<void> {
+    await this.lock.run(tmp, async () => {
+      const ch = this.get(tmp);
+      if (!ch || !ch.record.remote_keys) return;
+      let rec: FundingRecord;
+      try {
+        rec = await this.buildFunding(ch, fundingSat);
+      } catch (e) {
+        this.rejectFunding(tmp, new ChannelCommandError('FUNDING_FAILED', errorMessage(e)));
+        return;
+      }
+      await this.apply(provideFunding(ch, { txid: fromHex(rec.txid).reverse(), output_index: rec.output_index }), [
+        { table: FUNDINGS_TABLE.name, put: rec as unknown as StoreRecord },
+      ]);
+    });
+  }
+
+  private async buildFunding(ch: Channel, fundingSat: bigint): Promise<FundingRecord> {
+    const remote = ch.record.remote_keys;
+    if (!remote) throw new ChannelCommandError('FUNDING_FAILED', 'no remote keys yet');
+    if (this.d.chain.kind === 'static') {
+      // Tests and demos only (createChainSource refuses the static chain off regtest).
+      const tx = syntheticFundingTx({
+        funding_satoshis: sat(fundingSat),
+        local_funding_pubkey: ch.signer.basepoints.funding_pubkey,
+        remote_funding_pubkey: remote.funding_pubkey,
+        salt: fromHex(ch.record.temporary_channel_id),
+      });
+      return { channel_ref: ch.record.temporary_channel_id, tx_hex: toHex(serializeTx(tx)), txid: txidHex(tx), output_index: 0, broadcast: false };
+    }
+    const wallet = this.d.chain.wallet;
+    if (!wallet) throw new ChannelCommandError('NO_WALLET', 'this chain source cannot fund channels (use bitcoind)');
+    const out = fundingOutput(ch.signer.basepoints.funding_pubkey, remote.funding_pubkey);
+    const f = await wallet.createFundingTx(toHex(out.script_pubkey), fundingSat, ch.record.base_feerate_per_kw);
+    return { channel_ref: ch.record.temporary_channel_id, tx_hex: f.txHex, txid: f.txid, output_index: f.outputIndex, broadcast: false };
+  }
+
+  private async broadcastFunding(channelId: string, tmp: string): Promise<void> {
+    const rec = await this.d.store.get<FundingRecord & StoreRecord>(FUNDINGS_TABLE.name, tmp);
+    if (!rec) return;
+    await this.broadcast(fromHex(rec.tx_hex), 'funding', channelId);
+    await this.d.store.commit([{ table: FUNDINGS_TABLE.name, put: { ...rec, broadcast: true } }]);
+    const w = this.fundWaiters.get(tmp);
+    if (w) {
+      this.fundWaiters.delete(tmp);
+      w.resolve({ channel_id: channelId, funding_txid: rec.txid, funding_output_index: rec.output_index, tx_hex: rec.tx_hex });
+    }
+  }
+
+  /** Chain input: re-check the depth of every funding still waiting to lock in. */
+  async onBlock(): Promise<void> {
+    for (const c of this.all()) {
+      const r = c.record;
+      if (r.state !== 'AWAITING_LOCKIN' || r.funding_txid === null || r.minimum_depth === 0) continue;
+      const status = await this.d.chain.txStatus(toHex(r.funding_txid.slice().reverse()));
+      if (status.confirmations === null || status.confirmations === r.funding_depth) continue;
+      const scid =
+        status.blockHeight !== undefined && status.blockIndex !== undefined
+          ? (BigInt(status.blockHeight) << 40n) | (BigInt(status.blockIndex) << 16n) | BigInt(r.funding_output_index)
+          : null;
+      await this.lock.run(this.keyOf(c), async () => {
+        const cur = this.get(r.channel_id);
+        if (cur) await this.apply(fundingDepth(cur, status.confirmations ?? 0, scid));
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- HTLC commands
+
+  /** ChannelsPort.offerHtlc: add + sign, committed with `writes` and the HTLC's origin. */
+  offerHtlc(req: OfferRequest, writes: WriteOp[]): Promise<OfferResult> {
+    return this.lock.run(req.channel_id, async () => {
+      const ch = this.get(req.channel_id);
+      if (!ch) return { ok: false, failcode: 0x400a, reason: 'Unknown channel' };
+      const added = addHtlc(ch, {
+        amount_msat: req.amount_msat,
+        payment_hash: req.payment_hash,
+        cltv_expiry: req.cltv_expiry,
+        onion_routing_packet: req.onion,
+      });
+      if (!added.ok) return { ok: false, failcode: added.failure_code, reason: added.reason };
+      const signed = commit(added.step.channel);
+      await this.apply(mergeSteps(added.step, signed), [...writes, { table: ORIGINS_TABLE.name, put: originRecord(ch.record.channel_id, added.id, req.origin) }]);
+      return { ok: true };
+    });
+  }
+
+  /** Settles an incoming HTLC; `extra` is committed atomically with the channel update. */
+  fulfill(channelId: string, htlcId: number, preimage: Uint8Array, extra: WriteOp[] = []): Promise<void> {
+    return this.command(channelId, (ch) => fulfillHtlc(ch, htlcId, preimage), extra);
+  }
+
+  fail(channelId: string, htlcId: number, reason: Uint8Array, extra: WriteOp[] = []): Promise<void> {
+    return this.command(channelId, (ch) => failHtlc(ch, htlcId, reason), extra);
+  }
+
+  failMalformed(channelId: string, htlcId: number, sha256OfOnion: Uint8Array, code: number, extra: WriteOp[] = []): Promise<void> {
+    return this.command(channelId, (ch) => failMalformedHtlc(ch, htlcId, sha256OfOnion, code), extra);
+  }
+
+  /** Commits `writes` under the channel's lock (ordering with its transitions), no state change. */
+  commitWith(channelId: string, writes: WriteOp[]): Promise<void> {
+    return this.lock.run(channelId, async () => {
+      try {
+        await this.d.store.commit(writes);
+      } catch (e) {
+        this.d.fatal(e);
+        throw e;
+      }
+    });
+  }
+
+  private command(channelId: string, f: (ch: Channel) => Step, extra: WriteOp[]): Promise<void> {
+    return this.lock.run(channelId, async () => {
+      const ch = this.get(channelId);
+      if (!ch) throw new ChannelCommandError('UNKNOWN_CHANNEL', `unknown channel ${channelId}`);
+      const step = f(ch);
+      await this.apply(mergeSteps(step, commit(step.channel)), extra);
+    });
+  }
+
+  /** Starts a mutual (or, with `force`, unilateral) close; resolves with the broadcast closing tx. */
+  async close(channelId: string, opts: ShutdownOptions & { force?: boolean }): Promise<ClosingBroadcast> {
+    const done = new Promise<ClosingBroadcast>((resolve) => {
+      const list = this.closeWaiters.get(channelId) ?? [];
+      list.push(resolve);
+      this.closeWaiters.set(channelId, list);
+    });
+    await this.lock.run(channelId, async () => {
+      const ch = this.get(channelId);
+      if (!ch) throw new ChannelCommandError('UNKNOWN_CHANNEL', `unknown channel ${channelId}`);
+      await this.apply(opts.force ? forceClose(ch) : shutdown(ch, opts));
+    });
+    return done;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const [tmp] of this.fundWaiters) this.rejectFunding(tmp, new ChannelCommandError('SHUTDOWN', 'node is shutting down'));
+  }
+}
+
+function originRecord(channelId: string, htlcId: number, o: OutgoingOrigin): StoreRecord {
+  const rec: OriginRecord =
+    o.kind === 'payment'
+      ? {
+          channel_id: channelId,
+          htlc_id: htlcId,
+          kind: 'payment',
+          payment_hash: o.payment_hash,
+          partid: o.partid,
+          groupid: o.groupid,
+          partid_key: u64Key(o.partid),
+          groupid_key: u64Key(o.groupid),
+        }
+      : { channel_id: channelId, htlc_id: htlcId, kind: 'forward', in_channel_id: o.in_channel_id, in_htlc_id: Number(o.in_htlc_id), forward_key: `${o.in_channel_id}:${o.in_htlc_id}` };
+  return rec as unknown as StoreRecord;
+}
+
+/** Two consecutive steps of one channel as one: later records win, messages and events concatenate. */
+export function mergeSteps(a: Step, b: Step): Step {
+  const htlcs = new Map<string, (typeof a.persist.htlcs)[number]>();
+  for (const h of [...a.persist.htlcs, ...b.persist.htlcs]) htlcs.set(`${h.channel_id}/${h.offerer}/${h.id}`, h);
+  const deleted = [...a.persist.deleted_htlcs, ...b.persist.deleted_htlcs];
+  for (const k of deleted) htlcs.delete(`${k[0]}/${k[1]}/${k[2]}`);
+  return {
+    channel: b.channel,
+    persist: { channel: b.persist.channel ?? a.persist.channel, htlcs: [...htlcs.values()], deleted_htlcs: deleted },
+    send: [...a.send, ...b.send],
+    events: [...a.events, ...b.events],
+  };
+}
