@@ -66,7 +66,7 @@ export function signIfNeeded(d: Draft): boolean {
   assignCtns(d, 'local', 'remote', (at) => at.remote === null, m);
   const { tx } = buildCommitment(d, 'remote', m);
   const sigs = d.signer.signCounterparty(tx, buildHtlcTxs(tx), r.remote_next_point);
-  d.update({ awaiting_revoke: true, last_sent: 'commitment_signed' });
+  d.update({ awaiting_revoke: true, last_commit_seq: d.nextSeq() });
   d.out({ type: 'commitment_signed', channel_id: fromHex(d.channelId), signature: sigs.signature, htlc_signature: [...sigs.htlc_signatures], tlvs: {} });
   return true;
 }
@@ -102,7 +102,7 @@ export function receiveCommitmentSigned(d: Draft, m: CommitmentSigned): void {
   // Revoke our previous commitment at once: the new one is signed and verified.
   const next = d.record.remote_ctn + (d.record.awaiting_revoke ? 2 : 1);
   assignCtns(d, 'remote', 'remote', (at) => at.local !== null && at.remote === null, next);
-  d.update({ last_sent: 'revoke_and_ack' });
+  d.update({ last_revoke_seq: d.nextSeq() });
   d.out(revokeAndAckMessage(d));
   processIrrevocable(d);
   signIfNeeded(d);

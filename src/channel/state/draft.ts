@@ -63,6 +63,13 @@ export class Draft {
     this.deleted.set(k, [h.channel_id, h.offerer, h.id]);
   }
 
+  /** Numbers our outgoing updates and commitment messages in the order they are made. */
+  nextSeq(): number {
+    const seq = this.record.next_update_seq;
+    this.update({ next_update_seq: seq + 1 });
+    return seq;
+  }
+
   emit(e: ChannelEvent): void {
     this.events.push(e);
   }

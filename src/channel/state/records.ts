@@ -203,8 +203,6 @@ export function parseChannelRecord(v: unknown): ChannelRecord {
   const state = o.state as ChannelStateName;
   if (!STATES.includes(state)) bad(`unknown state ${String(o.state)}`);
   if (!isChannelType(o.channel_type)) bad('unknown channel_type');
-  const last = o.last_sent;
-  if (last !== null && last !== 'commitment_signed' && last !== 'revoke_and_ack') bad('bad last_sent');
   const sigs = o.local_htlc_sigs;
   if (!Array.isArray(sigs) || sigs.some((s) => !(s instanceof Uint8Array) || s.length !== 64)) bad('bad local_htlc_sigs');
   const fees = o.fee_updates;
@@ -244,7 +242,8 @@ export function parseChannelRecord(v: unknown): ChannelRecord {
     local_ctn: int(o, 'local_ctn'),
     remote_ctn: int(o, 'remote_ctn'),
     awaiting_revoke: bool(o, 'awaiting_revoke'),
-    last_sent: last,
+    last_commit_seq: int(o, 'last_commit_seq'),
+    last_revoke_seq: int(o, 'last_revoke_seq'),
     local_commit_sig: bytesOrNull(o, 'local_commit_sig', 64),
     local_htlc_sigs: sigs as Uint8Array[],
     remote_secrets: secrets,
@@ -253,9 +252,10 @@ export function parseChannelRecord(v: unknown): ChannelRecord {
     base_feerate_per_kw: int(o, 'base_feerate_per_kw', 0, 0xffffffff),
     fee_updates: fees.map((f: unknown): FeeUpdate => {
       const x = obj(f, 'fee update');
-      return { feerate_per_kw: int(x, 'feerate_per_kw', 0, 0xffffffff), at: ctnPair(x.at, 'fee update at') };
+      return { feerate_per_kw: int(x, 'feerate_per_kw', 0, 0xffffffff), at: ctnPair(x.at, 'fee update at'), seq: int(x, 'seq') };
     }),
     next_local_htlc_id: int(o, 'next_local_htlc_id'),
+    next_update_seq: int(o, 'next_update_seq'),
     next_remote_htlc_id: int(o, 'next_remote_htlc_id'),
     local_alias: big(o, 'local_alias'),
     remote_alias: bigOrNull(o, 'remote_alias'),
@@ -280,6 +280,7 @@ function removal(v: unknown): HtlcRemoval | null {
     sha256_of_onion: bytesOrNull(o, 'sha256_of_onion', 32),
     failure_code: intOrNull(o, 'failure_code'),
     at: ctnPair(o.at, 'removal at'),
+    seq: int(o, 'seq'),
   };
   if ((kind === 'fulfill' && !r.preimage) || (kind === 'fail' && !r.reason) || (kind === 'fail_malformed' && (!r.sha256_of_onion || r.failure_code === null))) {
     bad(`removal ${kind} misses its data`);
@@ -302,6 +303,7 @@ export function parseHtlcRecord(v: unknown): HtlcRecord {
     onion: bytes(o, 'onion'),
     path_key: bytesOrNull(o, 'path_key', 33),
     added: ctnPair(o.added, 'added'),
+    add_seq: int(o, 'add_seq'),
     removal: removal(o.removal),
     preimage: bytesOrNull(o, 'preimage', 32),
     add_notified: bool(o, 'add_notified'),

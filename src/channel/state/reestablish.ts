@@ -4,7 +4,7 @@
 // they were first sent, channel_ready at commitment 1, and shutdown. A peer whose numbers prove that
 // our state is old (option_data_loss_protect) stops the channel without any broadcast.
 import { equalBytes, fromHex } from '../../util/bytes.js';
-import type { ChannelReestablish } from '../../wire/messages.js';
+import type { ChannelReestablish, WireMessage } from '../../wire/messages.js';
 import { lookupCommitmentSecret } from '../shachain-store.js';
 import { MAX_COMMITMENT_NUMBER } from '../shachain.js';
 import type { Draft } from './draft.js';
@@ -14,7 +14,7 @@ import { addMessage, removalMessage, reverseUncommittedRemote } from './updates.
 import { channelReadyMessage } from './establish.js';
 import { resetNegotiation, shutdownMessage } from './close.js';
 import { failChannel } from './fail.js';
-import type { CtnPair, HtlcRecord, Side } from './types.js';
+import type { CtnPair } from './types.js';
 import { protocolWarning } from './errors.js';
 
 const ZERO32 = new Uint8Array(32);
@@ -62,27 +62,21 @@ export function onConnect(d: Draft): void {
   }
 }
 
-function ours(d: Draft, select: (at: CtnPair) => boolean): HtlcRecord[][] {
-  const adds: HtlcRecord[] = [];
-  const removals: HtlcRecord[] = [];
-  for (const h of d.htlcs.values()) {
-    if (h.offerer === 'local' && select(h.added)) adds.push(h);
-    if (h.offerer === 'remote' && h.removal && select(h.removal.at)) removals.push(h);
-  }
-  adds.sort((a, b) => a.id - b.id);
-  removals.sort((a, b) => a.id - b.id);
-  return [adds, removals];
-}
+type Replay = { seq: number; msg: WireMessage };
 
-/** Sends our updates selected by their remote ctn: adds (id order), removals, fee updates. */
-function resendUpdates(d: Draft, select: (at: CtnPair) => boolean): void {
-  const [adds, removals] = ours(d, select);
-  for (const h of adds!) d.out(addMessage(d.channelId, h));
-  for (const h of removals!) d.out(removalMessage(d.channelId, h, h.removal!));
-  const local: Side = 'local';
-  if (funderSide(d.record) === local) {
-    for (const f of d.record.fee_updates) if (select(f.at)) d.out({ type: 'update_fee', channel_id: fromHex(d.channelId), feerate_per_kw: f.feerate_per_kw });
+/** Our updates selected by their CtnPair, each with its position in our original sequence. */
+function updatesToReplay(d: Draft, select: (at: CtnPair) => boolean): Replay[] {
+  const out: Replay[] = [];
+  for (const h of d.htlcs.values()) {
+    if (h.offerer === 'local' && select(h.added)) out.push({ seq: h.add_seq, msg: addMessage(d.channelId, h) });
+    if (h.offerer === 'remote' && h.removal && select(h.removal.at)) out.push({ seq: h.removal.seq, msg: removalMessage(d.channelId, h, h.removal) });
   }
+  if (funderSide(d.record) === 'local') {
+    for (const f of d.record.fee_updates) {
+      if (select(f.at)) out.push({ seq: f.seq, msg: { type: 'update_fee', channel_id: fromHex(d.channelId), feerate_per_kw: f.feerate_per_kw } });
+    }
+  }
+  return out;
 }
 
 export function receiveReestablish(d: Draft, m: ChannelReestablish): void {
@@ -118,18 +112,17 @@ export function receiveReestablish(d: Draft, m: ChannelReestablish): void {
   if (r.ready_sent && lc === 0n && N === 1n) d.out(channelReadyMessage(d));
   const resendRevoke = R + 1n === lc;
   const resendCommit = r.awaiting_revoke && N === rc + 1n;
-  const commitFirst = resendRevoke && resendCommit && r.last_sent === 'revoke_and_ack';
+  // Everything the peer missed or forgot, replayed in the order we first sent it: the updates of
+  // the commitment it did not get and that commitment_signed, our revoke_and_ack, and the updates
+  // no commitment_signed covered yet. Their validity was checked against exactly that order.
   const m1 = r.remote_ctn + 1;
-  const retransmitCommit = (): void => {
-    resendUpdates(d, (at) => at.remote === m1);
-    d.out(rebuildCommitmentSigned(d));
-  };
-  if (commitFirst) retransmitCommit();
-  if (resendRevoke) d.out(revokeAndAckMessage(d));
-  if (resendCommit && !commitFirst) retransmitCommit();
+  const replay = updatesToReplay(d, (at) => at.remote === null || (resendCommit && at.remote === m1));
+  if (resendCommit) replay.push({ seq: r.last_commit_seq, msg: rebuildCommitmentSigned(d) });
+  if (resendRevoke) replay.push({ seq: r.last_revoke_seq, msg: revokeAndAckMessage(d) });
+  replay.sort((x, y) => x.seq - y.seq);
+  for (const x of replay) d.out(x.msg);
+  // shutdown goes out only once our updates are signed, so after all of the above.
   if (r.closing.shutdown_sent) d.out(shutdownMessage(d));
-  // Our updates no commitment_signed covered: the peer forgot them; propose them again as they were.
-  resendUpdates(d, (at) => at.remote === null);
   d.emit({ type: 'reestablished', channel_id: d.channelId });
   signIfNeeded(d);
 }

@@ -101,6 +101,8 @@ export interface ChannelPolicy {
 export interface FeeUpdate {
   readonly feerate_per_kw: number;
   readonly at: CtnPair;
+  /** Order among our own updates (retransmissions keep it); 0 for the peer's. */
+  readonly seq: number;
 }
 
 export interface ClosingNegotiation {
@@ -159,8 +161,12 @@ export interface ChannelRecord {
   readonly remote_ctn: number;
   /** We signed `remote_ctn + 1` and wait for its revoke_and_ack. */
   readonly awaiting_revoke: boolean;
-  /** Which of commitment_signed / revoke_and_ack we sent last (retransmission order). */
-  readonly last_sent: 'commitment_signed' | 'revoke_and_ack' | null;
+  /**
+   * Positions (in our update sequence) of the last commitment_signed and revoke_and_ack we sent: a
+   * retransmission replays updates, commitment_signed and revoke_and_ack in their original order.
+   */
+  readonly last_commit_seq: number;
+  readonly last_revoke_seq: number;
   /** The peer's signatures on our commitment `local_ctn`. */
   readonly local_commit_sig: Bytes | null;
   readonly local_htlc_sigs: Bytes[];
@@ -173,6 +179,8 @@ export interface ChannelRecord {
   readonly base_feerate_per_kw: number;
   readonly fee_updates: FeeUpdate[];
   readonly next_local_htlc_id: number;
+  /** Sequence number of our next update: retransmissions must keep the original order. */
+  readonly next_update_seq: number;
   readonly next_remote_htlc_id: number;
   readonly local_alias: bigint;
   readonly remote_alias: bigint | null;
@@ -194,6 +202,8 @@ export interface HtlcRemoval {
   readonly sha256_of_onion: Bytes | null;
   readonly failure_code: number | null;
   readonly at: CtnPair;
+  /** Order among our own updates; 0 for the peer's. */
+  readonly seq: number;
 }
 
 /** The `htlcs` record: one per live HTLC; key [channel_id, offerer, id]. */
@@ -209,6 +219,8 @@ export interface HtlcRecord {
   readonly onion: Bytes;
   readonly path_key: Bytes | null;
   readonly added: CtnPair;
+  /** Order of our update_add_htlc among our updates; 0 for the peer's. */
+  readonly add_seq: number;
   readonly removal: HtlcRemoval | null;
   /** For our HTLCs: the preimage once the peer revealed it (kept even if its fulfill is reversed). */
   readonly preimage: Bytes | null;

@@ -60,6 +60,7 @@ export function localAdd(d: Draft, req: AddHtlcRequest): { id: number } | LimitV
   const violation = checkAdd(d, 'local', req.amount_msat, req.cltv_expiry);
   if (violation) return violation;
   const id = d.record.next_local_htlc_id;
+  const seq = d.nextSeq();
   const h: HtlcRecord = {
     v: 1,
     channel_id: d.channelId,
@@ -71,6 +72,7 @@ export function localAdd(d: Draft, req: AddHtlcRequest): { id: number } | LimitV
     onion: req.onion_routing_packet.slice(),
     path_key: req.path_key ? req.path_key.slice() : null,
     added: NULL_CTNS,
+    add_seq: seq,
     removal: null,
     preimage: null,
     add_notified: false,
@@ -97,8 +99,8 @@ function settleable(d: Draft, id: number): HtlcRecord {
  * update of ours that no commitment_signed covered, it goes out after channel_reestablish. That
  * lets the runtime settle (e.g. with a preimage learned downstream) whatever the connection does.
  */
-function localRemove(d: Draft, h: HtlcRecord, rm: Omit<HtlcRemoval, 'at'>): void {
-  const removal: HtlcRemoval = { ...rm, at: NULL_CTNS };
+function localRemove(d: Draft, h: HtlcRecord, rm: Omit<HtlcRemoval, 'at' | 'seq'>): void {
+  const removal: HtlcRemoval = { ...rm, at: NULL_CTNS, seq: d.nextSeq() };
   d.putHtlc({ ...h, removal });
   if (d.connection === 'active') d.out(removalMessage(d.channelId, h, removal));
 }
@@ -133,7 +135,8 @@ export function localUpdateFee(d: Draft, feerate: number): void {
   if (!canAffordFeerate(d, 'local', feerate, true) || !canAffordFeerate(d, 'remote', feerate, true)) {
     throw badCommand(`cannot afford feerate ${feerate} while keeping the reserve`);
   }
-  d.update({ fee_updates: [...r.fee_updates, { feerate_per_kw: feerate, at: NULL_CTNS }] });
+  const seq = d.nextSeq();
+  d.update({ fee_updates: [...d.record.fee_updates, { feerate_per_kw: feerate, at: NULL_CTNS, seq }] });
   d.out({ type: 'update_fee', channel_id: fromHex(d.channelId), feerate_per_kw: feerate });
 }
 
@@ -163,6 +166,7 @@ export function receiveAdd(d: Draft, m: UpdateAddHtlc): void {
     onion: m.onion_routing_packet,
     path_key: m.tlvs.blinded_path ?? null,
     added: NULL_CTNS,
+    add_seq: 0,
     removal: null,
     preimage: null,
     add_notified: false,
@@ -187,7 +191,7 @@ export function receiveFulfill(d: Draft, m: UpdateFulfillHtlc): void {
     throw protocolError(`update_fulfill_htlc ${m.id}: preimage does not match the payment_hash`);
   }
   const preimage = m.payment_preimage.slice();
-  d.putHtlc({ ...h, preimage, removal: { kind: 'fulfill', preimage, reason: null, sha256_of_onion: null, failure_code: null, at: NULL_CTNS } });
+  d.putHtlc({ ...h, preimage, removal: { kind: 'fulfill', preimage, reason: null, sha256_of_onion: null, failure_code: null, at: NULL_CTNS, seq: 0 } });
   // The preimage is proof of payment whatever happens to this update later: tell the runtime now.
   if (!h.preimage) d.emit({ type: 'htlc_preimage', channel_id: d.channelId, id: h.id, payment_hash: fromHex(h.payment_hash), preimage });
 }
@@ -195,7 +199,7 @@ export function receiveFulfill(d: Draft, m: UpdateFulfillHtlc): void {
 export function receiveFail(d: Draft, m: UpdateFailHtlc): void {
   requireUpdatable(d, 'update_fail_htlc');
   const h = removable(d, m.id, 'update_fail_htlc');
-  d.putHtlc({ ...h, removal: { kind: 'fail', preimage: null, reason: m.reason.slice(), sha256_of_onion: null, failure_code: null, at: NULL_CTNS } });
+  d.putHtlc({ ...h, removal: { kind: 'fail', preimage: null, reason: m.reason.slice(), sha256_of_onion: null, failure_code: null, at: NULL_CTNS, seq: 0 } });
 }
 
 export function receiveFailMalformed(d: Draft, m: UpdateFailMalformedHtlc): void {
@@ -204,7 +208,7 @@ export function receiveFailMalformed(d: Draft, m: UpdateFailMalformedHtlc): void
   if ((m.failure_code & BADONION) === 0) throw protocolError('update_fail_malformed_htlc without the BADONION bit');
   d.putHtlc({
     ...h,
-    removal: { kind: 'fail_malformed', preimage: null, reason: null, sha256_of_onion: m.sha256_of_onion.slice(), failure_code: m.failure_code, at: NULL_CTNS },
+    removal: { kind: 'fail_malformed', preimage: null, reason: null, sha256_of_onion: m.sha256_of_onion.slice(), failure_code: m.failure_code, at: NULL_CTNS, seq: 0 },
   });
 }
 
@@ -215,7 +219,7 @@ export function receiveUpdateFee(d: Draft, m: UpdateFee): void {
   const { min_feerate_per_kw: min, max_feerate_per_kw: max } = r.policy;
   if (m.feerate_per_kw < min || m.feerate_per_kw > max) throw protocolError(`update_fee ${m.feerate_per_kw} outside our range ${min}..${max}`);
   if (!canAffordFeerate(d, 'local', m.feerate_per_kw, false)) throw protocolError(`update_fee ${m.feerate_per_kw}: the funder cannot afford it`);
-  d.update({ fee_updates: [...r.fee_updates, { feerate_per_kw: m.feerate_per_kw, at: NULL_CTNS }] });
+  d.update({ fee_updates: [...r.fee_updates, { feerate_per_kw: m.feerate_per_kw, at: NULL_CTNS, seq: 0 }] });
 }
 
 /** Reverses the peer's updates that no commitment_signed covered (BOLT 2, on disconnection). */

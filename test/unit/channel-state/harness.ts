@@ -31,9 +31,10 @@ import type {
   ChannelRecord,
   HtlcRecord,
   NewChannelArgs,
+  Side,
   Step,
 } from '../../../src/channel/state/index.js';
-import { buildCommitment } from '../../../src/channel/state/commitments.js';
+import { buildCommitment, commitmentContents } from '../../../src/channel/state/commitments.js';
 
 export const CHAIN = chainHash('regtest');
 export const FEATURES = featureBits({
@@ -312,11 +313,20 @@ export function assertConsistent(link: Link): void {
   const capacity = a.ch.record.funding_satoshis * 1000n;
   for (const n of [a, b]) {
     const r = n.ch.record;
-    let live = 0n;
-    for (const h of n.ch.htlcs.values()) live += h.amount_msat;
-    // Live HTLC amounts still count in their offerer's base balance until folded.
     expect(r.base_local_msat + r.base_remote_msat).toBe(capacity);
-    expect(live).toBeLessThanOrEqual(capacity);
+    // Every commitment either side can still sign or broadcast holds exactly the capacity, with
+    // no negative balance (an HTLC can spend funds another, not yet folded, HTLC brought in).
+    const views: [Side, number, boolean][] = [
+      ['local', r.local_ctn, false],
+      ['remote', r.remote_ctn, false],
+      ['local', r.local_ctn + 1, true],
+      ['remote', r.remote_ctn + (r.awaiting_revoke ? 2 : 1), true],
+    ];
+    for (const [side, num, pending] of views) {
+      const c = commitmentContents(n.ch, side, num, pending);
+      expect(c.local_msat >= 0n && c.remote_msat >= 0n).toBe(true);
+      expect(c.local_msat + c.remote_msat + c.htlcs.reduce((x, h) => x + h.amount_msat, 0n)).toBe(capacity);
+    }
   }
   // A's latest local commitment is B's view of A's commitment with the same number (and vice versa).
   for (const [x, y] of [

@@ -117,20 +117,29 @@ describe('retransmission details', () => {
     return ms.map((m) => m.type);
   }
 
-  it('revoke_and_ack then commitment_signed, in that order', () => {
-    const link = openLink({ push: 100_000_000n });
-    const { a, b } = link;
-    add(link, b, 1_000_000n, 'o1');
-    link.commit(b);
-    link.deliverOne(a); // add
-    add(link, a, 2_000_000n, 'o2');
-    link.deliverOne(a); // B's commitment_signed: A revokes, then signs its own add (and B's)
-    expect(types(link.toB)).toEqual(['update_add_htlc', 'revoke_and_ack', 'commitment_signed']);
-    drop(link);
-    link.deliverOne(a); // B's reestablish → A retransmits
-    expect(types(link.toB).slice(1)).toEqual(['revoke_and_ack', 'update_add_htlc', 'commitment_signed']);
-    link.deliverAll();
-    assertConsistent(link);
+  it('replays revoke_and_ack, updates and commitment_signed in their original order', () => {
+    for (const addFirst of [true, false]) {
+      const link = openLink({ push: 100_000_000n });
+      const { a, b } = link;
+      add(link, b, 1_000_000n, 'o1');
+      link.commit(b);
+      link.deliverOne(a); // B's add
+      if (addFirst) add(link, a, 2_000_000n, 'o2');
+      link.deliverOne(a); // B's commitment_signed: A revokes, and signs B's add (and its own, if any)
+      if (!addFirst) {
+        add(link, a, 2_000_000n, 'o2');
+        link.toB.length = 0;
+      }
+      const original = addFirst ? types(link.toB) : ['revoke_and_ack', 'commitment_signed', 'update_add_htlc'];
+      expect(original).toEqual(addFirst ? ['update_add_htlc', 'revoke_and_ack', 'commitment_signed'] : original);
+      drop(link);
+      link.deliverOne(a); // B's reestablish → A retransmits
+      expect(types(link.toB).slice(1)).toEqual(original);
+      link.commit(a);
+      link.deliverAll();
+      assertConsistent(link);
+      expect(a.ch.htlcs.size).toBe(2);
+    }
   });
 
   it('commitment_signed then revoke_and_ack, in that order', () => {
