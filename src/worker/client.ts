@@ -1,0 +1,27 @@
+// The package's page entry: `startLightningWorker` runs a Lightning node in a module Worker and
+// returns Core Lightning's payment API for it. Errors of calls are RpcError { code, message, data }.
+import type { StartOptions } from '../runtime/types.js';
+import { attachLightningWorker } from './attach.js';
+import type { LightningClient } from './types.js';
+
+export { RpcError } from '../rpc/errors.js';
+export { WorkerStartError } from './start-error.js';
+export type * from './types.js';
+
+/**
+ * The WASM crypto module's URL, resolved here on the page: written this way, bundlers (Vite) ship
+ * the file next to this module and rewrite the URL, whatever form the Worker chunk takes.
+ */
+function bundledWasmUrl(): string {
+  return new URL('../../wasm/lightning.wasm', import.meta.url).href;
+}
+
+/**
+ * Starts the node. Rejects with WorkerStartError: code 'LOCKED' when another tab runs a node on
+ * the same database (unless `readOnlyIfLocked`, which gives a read-only client instead).
+ */
+export async function startLightningWorker(opts: StartOptions): Promise<LightningClient> {
+  // `new Worker(new URL(…, import.meta.url))` in one expression: the form Vite bundles as a Worker.
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'lightning-worker' });
+  return attachLightningWorker(worker, { ...opts, wasmUrl: opts.wasmUrl ?? bundledWasmUrl() });
+}
