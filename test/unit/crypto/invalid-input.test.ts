@@ -113,6 +113,12 @@ describe('invalid input gives CryptoError, never a trap', () => {
   });
 });
 
+describe('C-side validation', () => {
+  it('never reached libsecp256k1’s illegal-argument callback during the cases above', () => {
+    expect(activeWasm().call(false, (x) => x.lw_illegal_count())).toBe(0);
+  });
+});
+
 describe('module memory', () => {
   it('does not keep secrets in linear memory after a call', () => {
     const secret = fromHex('5a'.repeat(16) + 'a5'.repeat(16));
