@@ -2,7 +2,9 @@
 // transactions it cares about (funding, closes), fee estimates, and broadcast.
 import { LightningError } from '../errors.js';
 
-export type Network = 'bitcoin' | 'testnet' | 'testnet4' | 'signet' | 'regtest';
+import type { Network } from '../wire/chains.js';
+
+export type { Network };
 
 export interface TxStatus {
   /** 0 while unconfirmed (in the mempool or only known to us); null if the source has never seen it. */

@@ -67,6 +67,13 @@ export interface ChannelManagerDeps {
   events: EventHub;
   /** A store write failed: the node must stop (never go on unsaved). */
   fatal(e: unknown): void;
+  /** The channel can carry HTLCs again (ready, or reestablished): e.g. send our channel_update. */
+  onChannelActive?(ch: Channel): Promise<void>;
+  /**
+   * Crash-safety tests only: called at named steps (`before_commit:<msg>`, `after_commit:<msg>`,
+   * `after_send:<msg>`, `after_recv:<msg>`); the host may kill the process there.
+   */
+  crashPoint?(name: string): void;
 }
 
 export class ChannelCommandError extends LightningError {}
@@ -129,6 +136,7 @@ export class ChannelManager {
 
   private async runFollowUp(r: OutboxRecord): Promise<void> {
     if (!this.followUps || this.stopped) return;
+    this.d.log.log('debug', 'follow-up', { kind: r.kind, channel_id: r.channel_id, htlc_id: r.htlc_id });
     try {
       await this.followUps.handle(r);
     } catch (e) {
@@ -200,6 +208,8 @@ export class ChannelManager {
     const outbox = this.outboxFor(step.events);
     for (const o of outbox) writes.push({ table: OUTBOX_TABLE.name, put: o as unknown as StoreRecord });
     writes.push(...extra);
+    const crash = this.d.crashPoint;
+    if (crash) for (const m of step.send) crash(`before_commit:${m.type}`);
     if (writes.length > 0) {
       try {
         await this.d.store.commit(writes);
@@ -208,8 +218,12 @@ export class ChannelManager {
         throw e;
       }
     }
+    if (crash) for (const m of step.send) crash(`after_commit:${m.type}`);
     this.chans.set(this.keyOf(ch), ch);
-    for (const m of step.send) await this.sendTo(ch.record.peer_id, m);
+    for (const m of step.send) {
+      await this.sendTo(ch.record.peer_id, m);
+      crash?.(`after_send:${m.type}`);
+    }
     await this.onEvents(ch, step.events);
     // Follow-ups run outside this channel's lock: they may take other channels' locks.
     for (const o of outbox) queueMicrotask(() => void this.runFollowUp(o));
@@ -241,6 +255,7 @@ export class ChannelManager {
   }
 
   private async sendTo(peerId: string, m: WireMessage): Promise<void> {
+    this.d.log.log('debug', 'send', { peer: peerId, type: m.type });
     try {
       await this.d.peers.send(peerId as NodeId, m);
     } catch (e) {
@@ -251,6 +266,7 @@ export class ChannelManager {
 
   private async onEvents(ch: Channel, events: readonly ChannelEvent[]): Promise<void> {
     for (const e of events) {
+      this.d.log.log('debug', 'channel event', { channel_id: ch.record.channel_id, type: e.type });
       switch (e.type) {
         case 'funding_needed':
           // Built outside the lock: provideFunding re-enters the channel.
@@ -269,9 +285,11 @@ export class ChannelManager {
         case 'channel_ready':
           this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: 'CHANNELD_NORMAL' });
           queueMicrotask(() => void this.replayOutbox((r) => r.channel_id === e.channel_id));
+          if (this.d.onChannelActive) queueMicrotask(() => void this.d.onChannelActive?.(ch));
           break;
         case 'reestablished':
           queueMicrotask(() => void this.replayOutbox());
+          if (this.d.onChannelActive) queueMicrotask(() => void this.d.onChannelActive?.(ch));
           break;
         case 'broadcast': {
           const raw = serializeTx(e.tx);
@@ -361,8 +379,10 @@ export class ChannelManager {
     await this.lock.run(this.keyOf(ch), async () => {
       const cur = this.get(ch.record.channel_id) ?? this.get(ch.record.temporary_channel_id);
       if (!cur) return;
+      this.d.log.log('debug', 'recv', { peer: cur.record.peer_id, type: m.type });
       const step = receiveMessage(cur, m);
       await this.apply(step);
+      this.d.crashPoint?.(`after_recv:${m.type}`);
       // Sign whatever the peer's message unblocked (revoke_and_ack frees the next commitment).
       const after = this.get(step.channel.record.channel_id);
       if (after && after.persisted && after.connection === 'active') await this.apply(commit(after));
@@ -423,7 +443,8 @@ export class ChannelManager {
       funding_satoshis: opts.fundingSat,
       push_msat: opts.pushMsat ?? 0n,
       feerate_per_kw: feerate,
-      channel_type: { anchors: opts.anchors ?? false, scid_alias: true, zeroconf: opts.zeroconf ?? false },
+      // option_scid_alias is for unannounced channels only (BOLT 2).
+      channel_type: { anchors: opts.anchors ?? false, scid_alias: !(opts.announce ?? false), zeroconf: opts.zeroconf ?? false },
       announce: opts.announce ?? false,
     });
     const tmp = step.channel.record.temporary_channel_id;
@@ -509,8 +530,11 @@ export class ChannelManager {
 
   // ---------------------------------------------------------------- HTLC commands
 
-  /** ChannelsPort.offerHtlc: add + sign, committed with `writes` and the HTLC's origin. */
-  offerHtlc(req: OfferRequest, writes: WriteOp[]): Promise<OfferResult> {
+  /**
+   * ChannelsPort.offerHtlc: add + sign, committed with `writes` (or the writes a function makes
+   * once the HTLC id is known) and the HTLC's origin.
+   */
+  offerHtlc(req: OfferRequest, writes: WriteOp[] | ((htlcId: number) => WriteOp[])): Promise<OfferResult> {
     return this.lock.run(req.channel_id, async () => {
       const ch = this.get(req.channel_id);
       if (!ch) return { ok: false, failcode: 0x400a, reason: 'Unknown channel' };
@@ -522,7 +546,8 @@ export class ChannelManager {
       });
       if (!added.ok) return { ok: false, failcode: added.failure_code, reason: added.reason };
       const signed = commit(added.step.channel);
-      await this.apply(mergeSteps(added.step, signed), [...writes, { table: ORIGINS_TABLE.name, put: originRecord(ch.record.channel_id, added.id, req.origin) }]);
+      const extra = typeof writes === 'function' ? writes(added.id) : writes;
+      await this.apply(mergeSteps(added.step, signed), [...extra, { table: ORIGINS_TABLE.name, put: originRecord(ch.record.channel_id, added.id, req.origin) }]);
       return { ok: true };
     });
   }
@@ -595,7 +620,15 @@ function originRecord(channelId: string, htlcId: number, o: OutgoingOrigin): Sto
           partid_key: u64Key(o.partid),
           groupid_key: u64Key(o.groupid),
         }
-      : { channel_id: channelId, htlc_id: htlcId, kind: 'forward', in_channel_id: o.in_channel_id, in_htlc_id: Number(o.in_htlc_id), forward_key: `${o.in_channel_id}:${o.in_htlc_id}` };
+      : {
+          channel_id: channelId,
+          htlc_id: htlcId,
+          kind: 'forward',
+          in_channel_id: o.in_channel_id,
+          in_htlc_id: Number(o.in_htlc_id),
+          in_shared_secret: o.in_shared_secret,
+          forward_key: o.forward_key,
+        };
   return rec as unknown as StoreRecord;
 }
 

@@ -7,6 +7,8 @@ export const NODE_VERSION = 'lightning-worker-0.1.0';
 export function initFeatures(): Uint8Array {
   return featureBits({
     option_data_loss_protect: 'required',
+    // Electrum 4.3.4 refuses peers without it; we answer no gossip queries (we keep no gossip map).
+    gossip_queries: 'optional',
     var_onion_optin: 'required',
     option_static_remotekey: 'required',
     payment_secret: 'required',

@@ -53,7 +53,7 @@ import { META_TABLE, PAYMENTS_TABLE_NAME } from './schema.js';
 /** An offered HTLC's origin, stored with it so its resolution finds its way back. */
 export type OutgoingOrigin =
   | { kind: 'payment'; payment_hash: string; partid: bigint; groupid: bigint }
-  | { kind: 'forward'; in_channel_id: string; in_htlc_id: bigint };
+  | { kind: 'forward'; in_channel_id: string; in_htlc_id: bigint; in_shared_secret: Uint8Array; forward_key: string };
 
 export type FirstHop = FirstHopChannel & { readonly channel_id: string };
 
@@ -76,7 +76,7 @@ export interface ChannelsPort {
    * transaction, then sends update_add_htlc (and commitment_signed). On a refusal nothing is
    * committed and the channel's failcode/reason come back.
    */
-  offerHtlc(req: OfferRequest, writes: WriteOp[]): Promise<OfferResult>;
+  offerHtlc(req: OfferRequest, writes: WriteOp[] | ((htlcId: number) => WriteOp[])): Promise<OfferResult>;
 }
 
 /** How an HTLC we offered ended, as the channel layer saw it. */
@@ -292,9 +292,10 @@ export class PaymentsService {
   }
 
   async waitsendpay(p: WaitsendpayParams, signal?: AbortSignal): Promise<Outcome<JsonOut>> {
-    // Read and register under the mutex so a resolution cannot slip between the two.
-    const pending = await this.mutex.run(async () => waitsendpay(p, await this.rowsOfHash(p.payment_hash), this.waiters, signal));
-    return pending;
+    // Read and register under the mutex so a resolution cannot slip between the two, but wait
+    // outside it (waiters are answered by resolutions, which need the mutex).
+    const registered = await this.mutex.run(async () => ({ outcome: waitsendpay(p, await this.rowsOfHash(p.payment_hash), this.waiters, signal) }));
+    return registered.outcome;
   }
 
   async listsendpays(p: ListsendpaysParams): Promise<Outcome<JsonOut>> {

@@ -29,7 +29,17 @@ export type OriginRecord =
       partid_key: string;
       groupid_key: string;
     }
-  | { channel_id: string; htlc_id: number; kind: 'forward'; in_channel_id: string; in_htlc_id: number; forward_key: string };
+  | {
+      channel_id: string;
+      htlc_id: number;
+      kind: 'forward';
+      in_channel_id: string;
+      in_htlc_id: number;
+      /** The incoming onion's shared secret: wraps the failure we send back upstream. */
+      in_shared_secret: Uint8Array;
+      /** The forward record's incoming key (forwardInKey), its unique index. */
+      forward_key: string;
+    };
 
 export type OutboxRecord =
   | { key: string; kind: 'incoming'; channel_id: string; htlc_id: number }

@@ -1,0 +1,152 @@
+// `lightning-worker/node`: the node in-process on Node.js, with the same methods as the page's
+// Worker client. `connect` takes `id@host:port` (TCP) or `{ id, url }` (WebSocket, direct or
+// through a proxy dialect). With `dataDir` the node keeps its seed and its journal there (the
+// daemon's layout); without it, everything lives in memory.
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initCryptoNode } from './crypto/node.js';
+import { openFileStore } from './store/file.js';
+import { openMemoryStore } from './store/memory.js';
+import type { Store } from './store/types.js';
+import { nodeDialer } from './net/dial-node.js';
+import { listenTcp, listenWebSocket, type Listener } from './net/listen-node.js';
+import type { Dialer } from './net/dial.js';
+import { createChainSource, parseChainFlag, type ChainSource, type ChainSpec } from './chain/index.js';
+import type { Network } from './chain/types.js';
+import { LightningNode, type NodeOptions } from './runtime/node.js';
+import { NODE_SCHEMA } from './runtime/schema.js';
+import { newSeed } from './runtime/secrets.js';
+import { bindCoreMethods, type CoreMethods } from './runtime/client.js';
+import { crashPointMatcher } from './runtime/crash-points.js';
+import type { Logger } from './runtime/log.js';
+import type { NodeEvent } from './runtime/types.js';
+import type { Binding } from './runtime/services.js';
+import { LightningError } from './errors.js';
+
+export { RpcError } from './rpc/errors.js';
+export type { NodeEvent, RpcObject, RpcValue, RpcParams, ConnectTarget } from './runtime/types.js';
+export { LightningNode } from './runtime/node.js';
+
+export interface CreateLightningNodeOptions {
+  network?: Network;
+  /** Keep the seed (hsm_secret) and the journal database here. */
+  dataDir?: string;
+  /** The node's seed (32 bytes); generated (and kept in dataDir) when absent. */
+  seed?: Uint8Array;
+  /** A Store opened with NODE_SCHEMA; default: the file store in dataDir, else memory. */
+  store?: Store;
+  /** `static[:HEIGHT]`, `esplora:URL`, `bitcoind:URL`, a spec object, or a ChainSource. Default static. */
+  chain?: string | ChainSpec | ChainSource;
+  /** Peers whose zero-conf channels we accept. */
+  zeroconfFrom?: string[];
+  alias?: string;
+  log?: Logger;
+  /** Listen for peers: TCP `host:port`, WebSocket `host:port` (port 0 picks one). */
+  listen?: { tcp?: string[]; ws?: string[] };
+  dialer?: Dialer;
+  relayPolicy?: NodeOptions['relayPolicy'];
+  channelPolicy?: NodeOptions['channelPolicy'];
+  peerTiming?: NodeOptions['peerTiming'];
+  developer?: boolean;
+  /** Crash-safety tests only: "NAME[:N],…" (see runtime/crash-points.ts); kills the process there. */
+  crashAt?: string;
+  onStop?: (reason: string) => void;
+}
+
+export interface LightningNodeClient extends CoreMethods {
+  readonly id: string;
+  readonly node: LightningNode;
+  /** Bound listener addresses. */
+  readonly bindings: Binding[];
+  subscribe(listener: (event: NodeEvent) => void): () => void;
+  inFlight(): number;
+  close(): Promise<void>;
+}
+
+function isChainSource(c: unknown): c is ChainSource {
+  return typeof c === 'object' && c !== null && 'tipHeight' in c && 'broadcast' in c;
+}
+
+/** Reads DATA_DIR/hsm_secret, creating it (mode 0600) on first start. */
+export async function loadOrCreateSeed(dataDir: string): Promise<Uint8Array> {
+  const path = join(dataDir, 'hsm_secret');
+  if (existsSync(path)) {
+    const b = new Uint8Array(await readFile(path));
+    if (b.length !== 32) throw new LightningError('BAD_SEED', `${path} must hold exactly 32 bytes`);
+    return b;
+  }
+  const seed = newSeed();
+  await writeFile(path, seed, { mode: 0o600, flag: 'wx' });
+  await chmod(path, 0o600);
+  return seed;
+}
+
+function hostPort(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(s);
+  if (!m) throw new LightningError('BAD_BIND', `expected HOST:PORT, got "${s}"`);
+  return { host: m[1] ?? m[2]!, port: Number(m[3]) };
+}
+
+export async function createLightningNode(opts: CreateLightningNodeOptions = {}): Promise<LightningNodeClient> {
+  await initCryptoNode();
+  const network = opts.network ?? 'regtest';
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const seed = opts.seed ?? (opts.dataDir ? await loadOrCreateSeed(opts.dataDir) : newSeed());
+  const store =
+    opts.store ??
+    (opts.dataDir ? await openFileStore({ name: join(opts.dataDir, 'db'), schema: NODE_SCHEMA }) : await openMemoryStore({ name: 'node', schema: NODE_SCHEMA }));
+  const chainOpt = opts.chain ?? 'static';
+  const chain = isChainSource(chainOpt) ? chainOpt : createChainSource(typeof chainOpt === 'string' ? parseChainFlag(chainOpt) : chainOpt, network);
+
+  const listeners: Listener[] = [];
+  const bindings: Binding[] = [];
+  const node = await LightningNode.start({
+    network,
+    store,
+    seed,
+    chain,
+    dialer: opts.dialer ?? nodeDialer,
+    ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
+    ...(opts.zeroconfFrom ? { zeroconfFrom: opts.zeroconfFrom } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.relayPolicy ? { relayPolicy: opts.relayPolicy } : {}),
+    ...(opts.channelPolicy ? { channelPolicy: opts.channelPolicy } : {}),
+    ...(opts.peerTiming ? { peerTiming: opts.peerTiming } : {}),
+    ...(opts.developer !== undefined ? { developer: opts.developer } : {}),
+    ...(opts.dataDir ? { lightningDir: opts.dataDir } : {}),
+    bindings: () => bindings,
+    ...(opts.onStop ? { onStop: opts.onStop } : {}),
+    ...(opts.crashAt ? { crashPoint: crashPointMatcher(opts.crashAt, () => process.kill(process.pid, 'SIGKILL')) } : {}),
+  });
+  try {
+    for (const t of opts.listen?.tcp ?? []) {
+      const l = await listenTcp(hostPort(t), (s) => node.accept(s));
+      listeners.push(l);
+      bindings.push({ type: hostPort(t).host.includes(':') ? 'ipv6' : 'ipv4', address: hostPort(t).host, port: l.port });
+    }
+    for (const w of opts.listen?.ws ?? []) {
+      const l = await listenWebSocket(hostPort(w), (s) => node.accept(s));
+      listeners.push(l);
+      bindings.push({ type: 'websocket', address: hostPort(w).host, port: l.port });
+    }
+  } catch (e) {
+    await Promise.all(listeners.map((l) => l.close()));
+    await node.close();
+    throw e;
+  }
+
+  const rpc = node.rpc.bind(node);
+  return {
+    ...bindCoreMethods(rpc),
+    id: node.id,
+    node,
+    bindings,
+    subscribe: (l) => node.subscribe(l),
+    inFlight: () => node.inFlight(),
+    close: async () => {
+      await Promise.all(listeners.map((l) => l.close()));
+      await node.close();
+    },
+  };
+}
