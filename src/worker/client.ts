@@ -11,9 +11,11 @@ export type * from './types.js';
 /**
  * The WASM crypto module's URL, resolved here on the page: written this way, bundlers (Vite) ship
  * the file next to this module and rewrite the URL, whatever form the Worker chunk takes.
+ * `?no-inline`: Vite's library mode otherwise inlines every asset as a base64 data: URL (a third
+ * bigger, uncacheable, and blocked by a CSP without `connect-src data:`); the dev server ignores it.
  */
 function bundledWasmUrl(): string {
-  return new URL('../../wasm/lightning.wasm', import.meta.url).href;
+  return new URL('../../wasm/lightning.wasm?no-inline', import.meta.url).href;
 }
 
 /**
