@@ -2,6 +2,7 @@
 // project's WASM build of libsecp256k1 in production (see wasm/ and ./wasm-backend.ts); tests may
 // install another backend (e.g. @noble/curves) to cross-check. Every function validates lengths and
 // turns invalid points/scalars into CryptoError, never a trap or a raw exception.
+import { requireBytes as len } from './args.js';
 import { CryptoError } from './errors.js';
 import type { Bytes } from '../util/bytes.js';
 
@@ -50,11 +51,6 @@ function be(): Secp256k1Backend {
   return backend;
 }
 
-function len(name: string, b: unknown, n: number | readonly number[]): asserts b is Bytes {
-  if (!(b instanceof Uint8Array)) throw new CryptoError('BAD_LENGTH', `${name} must be a Uint8Array`);
-  const ok = typeof n === 'number' ? b.length === n : n.includes(b.length);
-  if (!ok) throw new CryptoError('BAD_LENGTH', `${name} has length ${b.length}, expected ${String(n)}`);
-}
 
 function must<T>(v: T | null, code: CryptoError['code'], message: string): T {
   if (v === null) throw new CryptoError(code, message);
@@ -181,14 +177,13 @@ export function normalizeS(sig64: Bytes): Bytes {
 }
 
 export function sha256(data: Bytes): Bytes {
-  if (!(data instanceof Uint8Array)) throw new CryptoError('BAD_LENGTH', 'data must be a Uint8Array');
+  len('data', data);
   return be().sha256(data);
 }
 
 export function hmacSha256(key: Bytes, data: Bytes): Bytes {
-  if (!(key instanceof Uint8Array) || !(data instanceof Uint8Array)) {
-    throw new CryptoError('BAD_LENGTH', 'key and data must be Uint8Arrays');
-  }
+  len('key', key);
+  len('data', data);
   return be().hmacSha256(key, data);
 }
 

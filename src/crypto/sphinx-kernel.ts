@@ -1,6 +1,7 @@
 // The BOLT 4 Sphinx onion construction as one WASM call (wasm/src/sphinx.c): per-hop ECDH,
 // ephemeral key blinding, rho/mu/pad keys, filler, ChaCha20 streams and HMACs. The onion layer
 // (src/onion) frames the payloads and chooses the session key; this is only the kernel.
+import { requireBytes } from './args.js';
 import { CryptoError } from './errors.js';
 import { activeWasm } from './wasm-instance.js';
 import type { Bytes } from '../util/bytes.js';
@@ -38,19 +39,19 @@ export function sphinxBuild(
   associatedData: Bytes,
   routingInfoSize = 1300,
 ): SphinxKernelResult {
-  check(sessionKey instanceof Uint8Array && sessionKey.length === 32, 'session key must be 32 bytes');
+  requireBytes('session key', sessionKey, 32);
   check(Array.isArray(hopPubkeys) && Array.isArray(hopPayloads), 'hop pubkeys and payloads must be arrays');
   check(hopPubkeys.length > 0, 'an onion needs at least one hop');
   check(hopPubkeys.length === hopPayloads.length, `${hopPubkeys.length} hop pubkeys but ${hopPayloads.length} payloads`);
-  check(associatedData instanceof Uint8Array, 'associated data must be a Uint8Array');
+  requireBytes('associated data', associatedData);
   check(
     Number.isInteger(routingInfoSize) && routingInfoSize > 0 && routingInfoSize <= MAX_ROUTING_INFO,
     `routing info size must be an integer in 1..${MAX_ROUTING_INFO}`,
   );
   let total = 0;
-  hopPubkeys.forEach((p, i) => check(p instanceof Uint8Array && p.length === 33, `hop ${i} pubkey must be 33 bytes`));
+  hopPubkeys.forEach((p, i) => requireBytes(`hop ${i} pubkey`, p, 33));
   hopPayloads.forEach((p, i) => {
-    check(p instanceof Uint8Array, `hop ${i} payload must be a Uint8Array`);
+    requireBytes(`hop ${i} payload`, p);
     total += p.length + HMAC_LEN;
   });
   if (total > routingInfoSize) {
