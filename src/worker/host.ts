@@ -1,23 +1,22 @@
 // The object the module Worker exposes: one node per Worker, created by the first `start`. It
 // owns the per-call AbortControllers (so the page can end a wait without touching the payment),
-// the read-only refusal, the page's subscriptions and the "node stopped" state: once the node
-// stops, every pending and later call rejects with a clear RpcError instead of hanging.
+// the page's subscriptions and the "node stopped" state: once the node stops, every pending and
+// later call rejects with a clear RpcError instead of hanging. (A read-only node refuses writes
+// itself, with its own message.)
 import * as Comlink from 'comlink';
 import { errorMessage, isLightningError } from '../errors.js';
 import { LIGHTNINGD, LIGHTNINGD_SHUTDOWN, RpcError } from '../rpc/errors.js';
-import type { LightningNodeApi } from '../runtime/node-api.js';
-import type { RpcParams, RpcValue, StartOptions } from '../runtime/types.js';
+import type { BrowserNodeOptions, LightningNodeApi } from '../runtime/node-api.js';
+import type { RpcParams, RpcValue } from '../runtime/types.js';
 import { HostListeners } from './host-listeners.js';
 import { InFlightWatch } from './in-flight-watch.js';
 import type { HostListener, NodeInfo, StartReply, WorkerApi } from './protocol.js';
-import { allowedReadOnly, readOnlyRefusal } from './read-only.js';
 
-export type CreateNode = (opts: StartOptions) => Promise<LightningNodeApi>;
+export type CreateNode = (opts: BrowserNodeOptions) => Promise<LightningNodeApi>;
 
 export class WorkerHost implements WorkerApi {
   private node: LightningNodeApi | undefined;
   private starting = false;
-  private dbName: string | undefined;
   private stopReason: string | undefined;
   private readonly stopListeners = new Set<(e: RpcError) => void>();
   private readonly calls = new Map<number, AbortController>();
@@ -36,10 +35,9 @@ export class WorkerHost implements WorkerApi {
     );
   }
 
-  async start(opts: StartOptions): Promise<StartReply> {
+  async start(opts: BrowserNodeOptions): Promise<StartReply> {
     if (this.starting || this.node !== undefined) return { ok: false, code: 'STARTED', message: 'this Worker already started a node' };
     this.starting = true;
-    this.dbName = opts.dbName;
     let node: LightningNodeApi;
     try {
       node = await this.createNode(opts);
@@ -57,7 +55,6 @@ export class WorkerHost implements WorkerApi {
 
   async rpc(method: string, params?: RpcParams, callId?: number): Promise<RpcValue> {
     const node = this.live();
-    if (node.readOnly && !allowedReadOnly(method)) throw readOnlyRefusal(method, this.dbName);
     const ctl = new AbortController();
     if (callId !== undefined) {
       if (!Number.isSafeInteger(callId) || this.calls.has(callId)) throw new RpcError(LIGHTNINGD, `bad or duplicate call id ${String(callId)}`);

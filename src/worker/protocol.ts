@@ -1,6 +1,7 @@
 // What the module Worker exposes over Comlink (worker.ts hosts it, client.ts drives it). Both
 // sides import these types; the page never touches the node object itself.
-import type { NodeEvent, RpcParams, RpcValue, StartOptions } from '../runtime/types.js';
+import type { BrowserNodeOptions } from '../runtime/node-api.js';
+import type { NodeEvent, RpcParams, RpcValue } from '../runtime/types.js';
 
 /** Why the node could not start: the runtime's error code (e.g. 'LOCKED') and its message. */
 export type StartReply =
@@ -26,7 +27,7 @@ export interface NodeInfo {
 
 export interface WorkerApi {
   /** Creates the node; the first call of a session. A second call is refused. */
-  start(opts: StartOptions): Promise<StartReply>;
+  start(opts: BrowserNodeOptions): Promise<StartReply>;
   /** One Core Lightning method. `callId` (unique per page) lets `abort(callId)` cancel its wait. */
   rpc(method: string, params?: RpcParams, callId?: number): Promise<RpcValue>;
   /** Aborts the AbortSignal of call `callId`: ends a waitsendpay/wait, never the payment itself. */

@@ -6,7 +6,8 @@ import * as Comlink from 'comlink';
 import { errorMessage } from '../errors.js';
 import { watchWakeEvents, type WakeSources } from '../peer/wake.js';
 import { JSONRPC2_INVALID_PARAMS, LIGHTNINGD_SHUTDOWN, RpcError } from '../rpc/errors.js';
-import type { NodeEvent, RpcParams, RpcValue, StartOptions } from '../runtime/types.js';
+import type { BrowserNodeOptions } from '../runtime/node-api.js';
+import type { NodeEvent, RpcParams, RpcValue } from '../runtime/types.js';
 import { CallGate } from './call-gate.js';
 import { installErrorTransfer } from './error-transfer.js';
 import type { HostEvent, StartReply, WorkerApi } from './protocol.js';
@@ -63,7 +64,7 @@ export class WorkerSession {
   }
 
   /** Starts the node; rejects with WorkerStartError (the Worker is terminated then). */
-  async start(opts: StartOptions): Promise<void> {
+  async start(opts: BrowserNodeOptions): Promise<void> {
     let reply: StartReply;
     try {
       reply = await this.gate.run<StartReply>(() => this.remote.start(opts));

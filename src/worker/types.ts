@@ -1,12 +1,14 @@
 // The page-facing contract of the Worker client (what `startLightningWorker` resolves to). Method
 // and field names are Core Lightning's; errors reject with RpcError { code, message, data }.
+import type { CoreMethods } from '../runtime/client.js';
 import type { ConnectTarget, NodeEvent, RpcObject, RpcParams, RpcValue } from '../runtime/types.js';
 import type { PersistenceOutcome } from '../store/persistence.js';
 
 export type { ChainOption, ConnectTarget, NodeEvent, RpcObject, RpcParams, RpcValue, StartOptions } from '../runtime/types.js';
 export type { PersistenceOutcome } from '../store/persistence.js';
 
-export interface LightningClient {
+/** Core Lightning's methods (CoreMethods: the in-process API has the same), plus the page's own. */
+export interface LightningClient extends CoreMethods {
   readonly readOnly: boolean;
   getinfo(): Promise<RpcObject>;
   connect(target: ConnectTarget | string): Promise<RpcObject>;

@@ -75,3 +75,12 @@ export function pair(opts: StubOptions & { createNode?: CreateNode; pollMs?: num
 
 /** Resolves on the next macrotask turn (messages in flight are delivered by then, mostly). */
 export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` until it holds (or fails the test after `timeoutMs`): no fixed sleeps in assertions. */
+export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms: ${cond.toString()}`);
+    await tick(5);
+  }
+}

@@ -35,6 +35,10 @@ export class StubNode implements LightningNodeApi {
 
   async rpc(method: string, params?: RpcParams, opts: { signal?: AbortSignal } = {}): Promise<RpcValue> {
     this.calls.push({ method, params });
+    // Like the runtime's read-only node: listings only, everything else refused.
+    if (this.readOnly && !['getinfo', 'listsendpays', 'listpays', 'listinvoices'].includes(method)) {
+      throw new RpcError(-1, 'read-only: database stub is open in another tab');
+    }
     const p = (params ?? {}) as Record<string, unknown>;
     switch (method) {
       case 'getinfo':
