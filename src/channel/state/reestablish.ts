@@ -49,6 +49,8 @@ export function onDisconnect(d: Draft): void {
 }
 
 export function onConnect(d: Draft): void {
+  // Already (re)connecting or connected, e.g. the peer's channel_reestablish came first.
+  if (d.connection !== 'disconnected') return;
   if (!d.persisted) return onDisconnect(d);
   reverseUncommittedRemote(d);
   resetNegotiation(d);
