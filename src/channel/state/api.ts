@@ -26,6 +26,7 @@ import { requestShutdown } from './close.js';
 import type { ShutdownOptions } from './close.js';
 import { onConnect, onDisconnect } from './reestablish.js';
 import { failChannel } from './fail.js';
+import { checkDeadlines } from './deadlines.js';
 import type { Channel, ChannelParams, ChannelPolicy, ChannelRecord, RemoteKeys, Step } from './types.js';
 import { ChannelStateError, badCommand, badState } from './errors.js';
 import { emptyShachainStore } from '../shachain-store.js';
@@ -145,6 +146,15 @@ export function forceClose(ch: Channel, reason = 'Forcibly closed by command'): 
   if (!ch.persisted || s === 'CLOSING_COMPLETE' || s === 'ONCHAIN' || s === 'FORCE_CLOSED') throw badState(`cannot force-close in state ${s}`);
   if (s === 'DATA_LOSS') throw badState('our commitment is outdated (data loss): broadcasting it would lose funds');
   return runCommand(ch, (d) => failChannel(d, reason, { by: 'local' }));
+}
+
+/**
+ * Chain input: a new block height. Fails the channel (broadcast event) when an HTLC passed the
+ * deadline after which only the chain can resolve it.
+ */
+export function blockHeight(ch: Channel, height: number): Step {
+  if (!Number.isInteger(height) || height < 0) throw badCommand('height must be a non-negative integer');
+  return runCommand(ch, (d) => checkDeadlines(d, height));
 }
 
 /** Chain input: the funding output was spent (by any of the closing transactions). */

@@ -23,11 +23,13 @@ export {
   shutdown,
   forceClose,
   fundingSpent,
+  blockHeight,
   importChannel,
   type AddHtlcResult,
   type ImportChannelArgs,
 } from './api.js';
 export { receiveMessage } from './machine.js';
+export { OFFERED_HTLC_GRACE_BLOCKS, FULFILL_DEADLINE_BLOCKS } from './deadlines.js';
 export { signedLocalCommitment } from './fail.js';
 export { CHANNELS_TABLE, HTLCS_TABLE, CHANNEL_TABLES, channelWriteOps, restoreChannel, parseChannelRecord, parseHtlcRecord, type ChannelWriteOp } from './records.js';
 export { CLN_STATE, clnState, balances, htlcViews, pendingIncoming, channelSummary, type ChannelBalances, type HtlcView, type ChannelSummary } from './views.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/util/bytes.js';
 import { sha256 } from '../../../src/crypto/secp256k1.js';
-import { addHtlc, balances, commit, htlcViews, receiveMessage, updateFee } from '../../../src/channel/state/index.js';
+import { addHtlc, balances, blockHeight, commit, fulfillHtlc, htlcViews, receiveMessage, updateFee } from '../../../src/channel/state/index.js';
 import { ONION, add, assertConsistent, hashLabel, openLink, preimageOf, settleAll } from './harness.js';
 import type { Link, Node } from './harness.js';
 
@@ -200,5 +200,36 @@ describe('HTLCs', () => {
     expect(a.ch.htlcs.size).toBe(3);
     expect(commit(a.ch).send).toEqual([]);
     expect(a.ch.record.local_ctn).toBe(b.ch.record.remote_ctn);
+  });
+});
+
+describe('HTLC deadlines', () => {
+  it('fails the channel when an offered HTLC is past cltv_expiry + 1 block', () => {
+    const link = openLink();
+    add(link, link.a, 5_000_000n, 'late', 800_000);
+    // Not on any commitment yet: nothing to enforce on chain.
+    expect(blockHeight(link.a.ch, 900_000).channel.record.state).toBe('NORMAL');
+    link.commit(link.a);
+    link.deliverAll();
+    expect(blockHeight(link.a.ch, 800_000).channel.record.state).toBe('NORMAL');
+    const s = blockHeight(link.a.ch, 800_001);
+    expect(s.channel.record.state).toBe('FORCE_CLOSED');
+    expect(s.events.some((e) => e.type === 'broadcast')).toBe(true);
+    expect(s.channel.record.failure).toMatch(/offered HTLC 0 timed out/);
+  });
+
+  it('fails the channel when our fulfill is not committed 7 blocks before cltv_expiry', () => {
+    const link = openLink();
+    add(link, link.a, 5_000_000n, 'ff', 800_000);
+    link.commit(link.a);
+    link.deliverAll();
+    const inc = link.b.take('htlc_incoming')[0]!;
+    link.run(link.b, fulfillHtlc(link.b.ch, inc.htlc.id, preimageOf('ff')));
+    expect(blockHeight(link.b.ch, 799_992).channel.record.state).toBe('NORMAL');
+    expect(blockHeight(link.b.ch, 799_993).channel.record.state).toBe('FORCE_CLOSED');
+    // Once the removal is committed, the HTLC is gone and nothing is due.
+    link.commit(link.b);
+    link.deliverAll();
+    expect(blockHeight(link.b.ch, 799_999).channel.record.state).toBe('NORMAL');
   });
 });
