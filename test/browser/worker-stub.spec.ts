@@ -27,7 +27,7 @@ test.describe('Worker client over a stub node (real Worker, real Comlink)', () =
 
   test('an aborted waitsendpay rejects with AbortError and the node still answers', async ({ page }) => {
     await openStub(page);
-    const r = await page.evaluate(() => window.lw.waitsendpayAborted({ payment_hash: '11'.repeat(32), timeout: 3600 }, 200));
+    const r = await page.evaluate(() => window.lw.waitAborted('waitsendpay', { payment_hash: '11'.repeat(32), timeout: 3600 }, 200));
     expect(r).toMatchObject({ ok: false, abortError: true, rpcError: false });
     const list = (await page.evaluate(() => window.lw.listsendpays())) as Outcome;
     expect(list).toMatchObject({ ok: true });

@@ -62,12 +62,12 @@ const lw = {
   getinfo: () => settle(ln().getinfo()),
   sendpay: (params: RpcParams) => settle(ln().sendpay(params)),
   listsendpays: (params?: RpcParams) => settle(ln().listsendpays(params)),
-  /** waitsendpay whose signal is aborted after `abortAfterMs`; also how long the rejection took. */
-  async waitsendpayAborted(params: RpcParams, abortAfterMs: number): Promise<Outcome & { afterMs: number }> {
+  /** waitsendpay or wait whose signal is aborted after `abortAfterMs`; also how long the rejection took. */
+  async waitAborted(method: 'waitsendpay' | 'wait', params: RpcParams, abortAfterMs: number): Promise<Outcome & { afterMs: number }> {
     const ctl = new AbortController();
     const t0 = performance.now();
     setTimeout(() => ctl.abort(), abortAfterMs);
-    const r = await settle(ln().waitsendpay(params, { signal: ctl.signal }));
+    const r = await settle(ln()[method](params, { signal: ctl.signal }));
     return { ...r, afterMs: performance.now() - t0 };
   },
   waitsendpay: (params: RpcParams) => settle(ln().waitsendpay(params)),
