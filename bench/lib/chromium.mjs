@@ -33,7 +33,8 @@ export class ChromiumHost {
   async version() {
     if (this.started) return (await this.started).browser.version();
     try {
-      return execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const out = execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      return /\d+(\.\d+){3}/.exec(out)?.[0] ?? out.trim(); // same form as browser.version()
     } catch (e) {
       return `unavailable (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
     }
@@ -47,7 +48,8 @@ export class ChromiumHost {
         configFile: resolve(this.root, 'vite.config.ts'),
         root: this.root,
         logLevel: 'error',
-        server: { host: '127.0.0.1', port: 0, strictPort: false },
+        // No watcher and no HMR: other edits to the tree must not reload the page mid-measurement.
+        server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
       });
       await server.listen();
       const addr = server.httpServer?.address();
