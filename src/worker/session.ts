@@ -65,22 +65,19 @@ export class WorkerSession {
 
   /** Starts the node; rejects with WorkerStartError (the Worker is terminated then). */
   async start(opts: BrowserNodeOptions): Promise<void> {
-    let reply: StartReply;
     try {
-      reply = await this.gate.run<StartReply>(() => this.remote.start(opts));
+      const reply = await this.gate.run<StartReply>(() => this.remote.start(opts));
+      if (!reply.ok) throw new WorkerStartError(reply.code, startErrorMessage(reply.code, reply.message));
+      this.id = reply.id;
+      this.readOnly = reply.readOnly;
+      // Before subscribing: the first thing the Worker pushes is the current in-flight count.
+      if (opts.warnOnUnload !== false) this.guard = new UnloadGuard(this.env.unloadTarget ?? (globalThis as unknown as UnloadTarget));
+      await this.gate.run(() => this.remote.subscribe(Comlink.proxy((ev: HostEvent) => this.onHostEvent(ev))));
     } catch (e) {
       this.end(`start failed: ${errorMessage(e)}`);
       throw e instanceof WorkerStartError ? e : new WorkerStartError('WORKER', `the Worker could not start the node: ${errorMessage(e)}`);
     }
-    if (!reply.ok) {
-      this.end(`start failed: ${reply.message}`);
-      throw new WorkerStartError(reply.code, startErrorMessage(reply.code, reply.message));
-    }
     this.started = true;
-    this.id = reply.id;
-    this.readOnly = reply.readOnly;
-    if (opts.warnOnUnload !== false) this.guard = new UnloadGuard(this.env.unloadTarget ?? (globalThis as unknown as UnloadTarget));
-    await this.gate.run(() => this.remote.subscribe(Comlink.proxy((ev: HostEvent) => this.onHostEvent(ev))));
     // A read-only view has no peers to wake.
     if (opts.pageLifecycle !== false && !this.readOnly) this.stopWake = watchWakeEvents(() => this.wake(), this.env.wakeSources);
   }
