@@ -40,6 +40,17 @@ test.describe('Worker client over a stub node (real Worker, real Comlink)', () =
     await expect.poll(() => page.evaluate(() => window.lw.events())).toContain('{"type":"channel","peer_id":"02","channel_id":"ab","state":"CHANNELD_NORMAL"}');
   });
 
+  test('online, pageshow and visibilitychange to visible make the node reconnect its peers', async ({ page }) => {
+    await openStub(page);
+    expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
+    await page.evaluate(() => {
+      window.dispatchEvent(new Event('online'));
+      window.dispatchEvent(new Event('pageshow'));
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await expect.poll(async () => page.evaluate(() => window.lw.call('stub_state'))).toEqual({ ok: true, value: '{"reconnects":3,"in_flight":0}' });
+  });
+
   test('leaving asks for confirmation only while HTLCs are in flight', async ({ page }) => {
     await openStub(page);
     await page.click('body'); // Chromium shows beforeunload prompts only after a user gesture

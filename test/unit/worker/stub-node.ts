@@ -71,6 +71,8 @@ export class StubNode implements LightningNodeApi {
         return {};
       case 'stub_hang':
         return new Promise<RpcValue>(() => undefined);
+      case 'stub_state':
+        return { reconnects: this.reconnects, in_flight: this.inFlightCount };
       case 'stub_echo':
         return { method, params: (params ?? null) as RpcValue };
       default:
