@@ -7,7 +7,7 @@ import type { WireMessage } from '../../wire/messages.js';
 import { Draft } from './draft.js';
 import { receiveCommitmentSigned, receiveRevokeAndAck } from './commit.js';
 import { receiveAdd, receiveFail, receiveFailMalformed, receiveFulfill, receiveUpdateFee } from './updates.js';
-import { receiveAccept, receiveChannelReady, receiveFundingCreated, receiveFundingSigned } from './establish.js';
+import { receiveAccept, receiveChannelReady, receiveFundingCreated, receiveFundingSigned } from './funding-flow.js';
 import { maybeSendShutdown, maybeStartNegotiation, receiveClosingSigned, receiveShutdown } from './close.js';
 import { isLive, receiveReestablish } from './reestablish.js';
 import { failChannel } from './fail.js';

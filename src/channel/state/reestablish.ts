@@ -11,7 +11,7 @@ import type { Draft } from './draft.js';
 import { rebuildCommitmentSigned, revokeAndAckMessage, signIfNeeded } from './commit.js';
 import { funderSide } from './commitments.js';
 import { addMessage, removalMessage, reverseUncommittedRemote } from './updates.js';
-import { channelReadyMessage } from './establish.js';
+import { channelReadyMessage } from './funding-flow.js';
 import { resetNegotiation, shutdownMessage } from './close.js';
 import { failChannel } from './fail.js';
 import type { CtnPair } from './types.js';

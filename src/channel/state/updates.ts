@@ -10,7 +10,7 @@ import { canUpdate } from './commit.js';
 import { funderSide, isIrrevocable } from './commitments.js';
 import { canAffordFeerate, checkAdd, exceedsDustExposure } from './limits.js';
 import type { LimitViolation } from './limits.js';
-import type { HtlcRecord, HtlcRemoval, Side } from './types.js';
+import type { HtlcRecord, HtlcRemoval } from './types.js';
 import { badCommand, badState, protocolError } from './errors.js';
 
 const NULL_CTNS = { local: null, remote: null } as const;
