@@ -3,7 +3,10 @@
 // 'WASM_LOAD', …; 'WORKER' when the Worker itself could not run).
 import { LightningError } from '../errors.js';
 
-export class WorkerStartError extends LightningError {}
+export class WorkerStartError extends LightningError {
+  // Spelled out: LightningError takes the constructor's name, which a minified bundle shortens.
+  override readonly name = 'WorkerStartError';
+}
 
 /** The message for the page: for LOCKED, also what the caller can do about it. */
 export function startErrorMessage(code: string, message: string): string {
