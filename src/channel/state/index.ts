@@ -32,5 +32,17 @@ export { receiveMessage } from './machine.js';
 export { OFFERED_HTLC_GRACE_BLOCKS, FULFILL_DEADLINE_BLOCKS } from './deadlines.js';
 export { signedLocalCommitment } from './fail.js';
 export { CHANNELS_TABLE, HTLCS_TABLE, CHANNEL_TABLES, channelWriteOps, restoreChannel, parseChannelRecord, parseHtlcRecord, type ChannelWriteOp } from './records.js';
-export { CLN_STATE, clnState, balances, htlcViews, pendingIncoming, channelSummary, type ChannelBalances, type HtlcView, type ChannelSummary } from './views.js';
+export {
+  CLN_STATE,
+  clnState,
+  balances,
+  htlcViews,
+  pendingIncoming,
+  channelSummary,
+  fundingWatch,
+  type ChannelBalances,
+  type HtlcView,
+  type ChannelSummary,
+  type FundingWatch,
+} from './views.js';
 export { isValidShutdownScript } from './shutdown-script.js';

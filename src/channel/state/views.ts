@@ -1,6 +1,7 @@
 // Read-only views for the runtime's RPCs (listpeerchannels-like): Core Lightning state names,
 // balances (what we could send / receive now), and the HTLCs in flight with CLN's HTLC state names.
 import { fromHex } from '../../util/bytes.js';
+import { fundingOutput } from '../funding.js';
 import type { ChannelView } from './commitments.js';
 import { commitmentContents, isIrrevocable } from './commitments.js';
 import { maxAddable } from './limits.js';
@@ -125,6 +126,30 @@ export function pendingIncoming(v: ChannelView): IncomingHtlc[] {
     });
   }
   return out.sort((a, b) => a.id - b.id);
+}
+
+/** The funding output the runtime's chain source must watch (depth, and spends once open). */
+export interface FundingWatch {
+  /** Internal byte order (as in funding_created); the explorer form is txidToHex(txid). */
+  readonly txid: Uint8Array;
+  readonly output_index: number;
+  readonly amount_sat: bigint;
+  readonly script_pubkey: Uint8Array;
+  /** Depth at which channel_ready goes out (0: zero-conf). */
+  readonly minimum_depth: number;
+}
+
+/** Null before the funding outpoint is known. */
+export function fundingWatch(v: ChannelView): FundingWatch | null {
+  const r = v.record;
+  if (!r.funding_txid || !r.remote_keys) return null;
+  return {
+    txid: r.funding_txid,
+    output_index: r.funding_output_index,
+    amount_sat: r.funding_satoshis,
+    script_pubkey: fundingOutput(v.signer.basepoints.funding_pubkey, r.remote_keys.funding_pubkey).script_pubkey,
+    minimum_depth: r.minimum_depth,
+  };
 }
 
 export interface ChannelSummary {

@@ -1,7 +1,8 @@
 // Views for the runtime's RPCs: Core Lightning state names, HTLC states through the dance, the
 // channel summary and the incoming HTLCs to settle after a restart.
 import { describe, expect, it } from 'vitest';
-import { CLN_STATE, channelSummary, htlcViews, pendingIncoming } from '../../../src/channel/state/index.js';
+import { CLN_STATE, channelSummary, fundingWatch, htlcViews, pendingIncoming } from '../../../src/channel/state/index.js';
+import { toHex } from '../../../src/util/bytes.js';
 import { add, hashLabel, openLink } from './harness.js';
 
 describe('views', () => {
@@ -62,5 +63,12 @@ describe('views', () => {
     expect(s.balances.total_msat).toBe(1_000_000_000n);
     expect(s.balances.our_reserve_msat).toBe(10_000_000n);
     expect(s.balances.spendable_msat).toBe(90_000_000n);
+    // Both ends watch the same funding output.
+    const wa = fundingWatch(link.a.ch)!;
+    const wb = fundingWatch(link.b.ch)!;
+    expect(toHex(wa.script_pubkey)).toBe(toHex(wb.script_pubkey));
+    expect(toHex(wa.txid)).toBe(toHex(wb.txid));
+    expect(wa.amount_sat).toBe(1_000_000n);
+    expect(wa.script_pubkey).toHaveLength(34);
   });
 });
