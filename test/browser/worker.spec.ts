@@ -140,6 +140,27 @@ test.describe('Worker client with the real node', () => {
     expect(again).toMatchObject({ ok: true, readOnly: false, id: started.id });
   });
 
+  test('the database deleted under a running node: writes reject with a clear RpcError instead of hanging', async ({ context }) => {
+    const db = unique('deleted');
+    const { page } = await open(context, db);
+    const other = await context.newPage();
+    await other.goto(PAGE);
+    const deleted = await other.evaluate(
+      (d) =>
+        new Promise<string>((resolve) => {
+          const req = indexedDB.deleteDatabase(d);
+          req.onsuccess = () => resolve('deleted');
+          req.onerror = () => resolve(`error: ${String(req.error)}`);
+          req.onblocked = () => resolve('blocked');
+        }),
+      db,
+    );
+    expect(deleted).toBe('deleted'); // the node's store closes its connection at once on versionchange
+    const write = await page.evaluate(() => window.lw.call('invoice', { amount_msat: 5000, label: 'after-delete', description: 'd' }));
+    expect(write).toMatchObject({ ok: false, rpcError: true });
+    expect(write.ok === false && write.message).toContain(`database ${db} was upgraded or deleted by another tab/worker`);
+  });
+
   test('leaving the page does not ask for confirmation while nothing is in flight', async ({ context }) => {
     const { page } = await open(context, unique('unload'));
     await page.click('body');
