@@ -11,7 +11,7 @@ import { serializeTx, txWeight, txidHex } from '../bitcoin/tx.js';
 import type { ClosingTx } from '../closing.js';
 import { buildClosingTx, signedClosingTx, verifyClosingSig } from '../closing.js';
 import type { Draft } from './draft.js';
-import { hasUnsignedLocalUpdates } from './commit.js';
+import { hasUnsignedLocalUpdates, signIfNeeded } from './commit.js';
 import { isValidShutdownScript } from './shutdown-script.js';
 import { badCommand, badState, protocolError, protocolWarning } from './errors.js';
 
@@ -51,6 +51,8 @@ export function requestShutdown(d: Draft, opts: ShutdownOptions): void {
   d.update({
     closing: { ...r.closing, shutdown_requested: true, local_script: script.slice(), feerate_per_kw: opts.feerate_per_kw ?? null, fee_range: range },
   });
+  // shutdown waits for our pending updates to be signed: do not leave that to chance.
+  signIfNeeded(d);
 }
 
 export function shutdownMessage(d: Draft): Shutdown {
@@ -82,6 +84,8 @@ export function receiveShutdown(d: Draft, m: Shutdown): void {
   d.update({ closing: { ...c, shutdown_received: true, remote_script: m.scriptpubkey.slice() } });
   if (!c.shutdown_requested) requestShutdown(d, {});
   d.setState('SHUTDOWN');
+  // Our reply may only follow once our own updates are signed (BOLT 2): sign them now.
+  signIfNeeded(d);
 }
 
 function clearForClosing(d: Draft): boolean {

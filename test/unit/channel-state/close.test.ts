@@ -244,3 +244,21 @@ function serialize(tx: Tx): Uint8Array {
   expect(toHex(serializeTx(parseTx(bytes)))).toBe(toHex(bytes));
   return bytes;
 }
+
+describe('shutdown with unsigned updates', () => {
+  it('signs our pending updates first, then sends shutdown (both when asked and when answering)', () => {
+    const link = openLink({ push: 100_000_000n });
+    const { a, b } = link;
+    add(link, a, 2_000_000n, 'p1');
+    add(link, b, 3_000_000n, 'p2');
+    link.run(a, shutdown(a.ch));
+    expect(types(link.toB)).toEqual(['update_add_htlc', 'commitment_signed', 'shutdown']);
+    link.deliverAll();
+    // B answered only after signing its own add; both shutdowns are out, HTLCs still in flight.
+    const bSent = types(b.sent);
+    expect(bSent.indexOf('shutdown')).toBeGreaterThan(bSent.indexOf('commitment_signed'));
+    expect(a.ch.record.state).toBe('SHUTDOWN');
+    expect(b.ch.record.state).toBe('SHUTDOWN');
+    expect(a.ch.htlcs.size).toBe(2);
+  });
+});
