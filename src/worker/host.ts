@@ -62,6 +62,9 @@ export class WorkerHost implements WorkerApi {
     }
     try {
       return await this.untilStopped(node.rpc(method, params, { signal: ctl.signal }));
+    } catch (e) {
+      // The node's dispatcher reports any non-RpcError as -1; an abort the page asked for stays one.
+      throw ctl.signal.aborted ? ctl.signal.reason : e;
     } finally {
       if (callId !== undefined) this.calls.delete(callId);
       this.inFlightWatch.check();

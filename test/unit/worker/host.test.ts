@@ -62,6 +62,20 @@ describe('WorkerHost', () => {
     await rejection(b);
   });
 
+  it('an aborted call stays an AbortError although the node’s dispatcher reports it as -1', async () => {
+    const node = new StubNode();
+    // Like the runtime: its dispatcher turns the waiter's AbortError into RpcError -1.
+    node.rpc = (_m, _p, opts) =>
+      new Promise((_resolve, reject) => opts?.signal?.addEventListener('abort', () => reject(new RpcError(-1, 'The wait was aborted by the page'))));
+    const host = new WorkerHost(async () => node);
+    await host.start(START);
+    const call = rejection(host.rpc('waitsendpay', { payment_hash: '11'.repeat(32) }, 3));
+    host.abort(3);
+    const e = await call;
+    expect(e).toBeInstanceOf(DOMException);
+    expect(e).toMatchObject({ name: 'AbortError', message: 'The wait was aborted by the page' });
+  });
+
   it('refuses a duplicate call id', async () => {
     const { host } = await started();
     void host.rpc('waitsendpay', { payment_hash: '11'.repeat(32) }, 7).catch(() => undefined);
