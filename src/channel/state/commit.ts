@@ -160,7 +160,7 @@ export function processIrrevocable(d: Draft): void {
           onion_routing_packet: h.onion,
           path_key: h.path_key,
         },
-        dust_exposure_exceeded: h.dust_exposure_exceeded,
+        fail_on_commit: h.fail_on_commit,
       });
     }
     if (h.removal && isIrrevocable(h.removal.at, r)) {

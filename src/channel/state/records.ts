@@ -288,6 +288,12 @@ function removal(v: unknown): HtlcRemoval | null {
   return r;
 }
 
+function failOnCommit(v: unknown): HtlcRecord['fail_on_commit'] {
+  if (v === null || v === undefined) return null;
+  if (v === 'dust_exposure' || v === 'shutting_down') return v;
+  return bad('bad fail_on_commit');
+}
+
 export function parseHtlcRecord(v: unknown): HtlcRecord {
   const o = obj(v, 'htlc record');
   if (o.v !== 1) bad(`unsupported htlc record version ${String(o.v)}`);
@@ -307,7 +313,7 @@ export function parseHtlcRecord(v: unknown): HtlcRecord {
     removal: removal(o.removal),
     preimage: bytesOrNull(o, 'preimage', 32),
     add_notified: bool(o, 'add_notified'),
-    dust_exposure_exceeded: bool(o, 'dust_exposure_exceeded'),
+    fail_on_commit: failOnCommit(o.fail_on_commit),
   };
 }
 

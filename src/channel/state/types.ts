@@ -193,6 +193,8 @@ export interface ChannelRecord {
   readonly failure: string | null;
 }
 
+export type FailOnCommit = 'dust_exposure' | 'shutting_down';
+
 export type RemovalKind = 'fulfill' | 'fail' | 'fail_malformed';
 
 export interface HtlcRemoval {
@@ -226,8 +228,11 @@ export interface HtlcRecord {
   readonly preimage: Bytes | null;
   /** The runtime was told this incoming HTLC is irrevocably committed. */
   readonly add_notified: boolean;
-  /** Incoming HTLC over our dust-exposure limit: fail it once committed (BOLT 2, option_dust_exposure). */
-  readonly dust_exposure_exceeded: boolean;
+  /**
+   * An incoming HTLC the runtime must fail (temporary_channel_failure) once it is committed instead of
+   * forwarding it: over our dust-exposure cap, or added after we sent shutdown (BOLT 2).
+   */
+  readonly fail_on_commit: FailOnCommit | null;
 }
 
 /** Primary key of an HTLC record. */
@@ -278,8 +283,8 @@ export type ChannelEvent =
   | { readonly type: 'channel_ready'; readonly channel_id: string; readonly local_alias: bigint; readonly remote_alias: bigint | null; readonly short_channel_id: bigint | null }
   /** channel_reestablish completed; the channel talks again. */
   | { readonly type: 'reestablished'; readonly channel_id: string }
-  /** An incoming HTLC is irrevocably committed: peel/forward/receive it (fail it if dust_exposure_exceeded). */
-  | { readonly type: 'htlc_incoming'; readonly channel_id: string; readonly htlc: IncomingHtlc; readonly dust_exposure_exceeded: boolean }
+  /** An incoming HTLC is irrevocably committed: peel/forward/receive it, or fail it when `fail_on_commit` says so. */
+  | { readonly type: 'htlc_incoming'; readonly channel_id: string; readonly htlc: IncomingHtlc; readonly fail_on_commit: FailOnCommit | null }
   /** The peer revealed the preimage of one of our HTLCs (already checked against the hash). */
   | { readonly type: 'htlc_preimage'; readonly channel_id: string; readonly id: number; readonly payment_hash: Bytes; readonly preimage: Bytes }
   /** The removal of an HTLC is irrevocably committed; for ours this is when a payment may fail. */

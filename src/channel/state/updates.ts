@@ -76,7 +76,7 @@ export function localAdd(d: Draft, req: AddHtlcRequest): { id: number } | LimitV
     removal: null,
     preimage: null,
     add_notified: false,
-    dust_exposure_exceeded: false,
+    fail_on_commit: null,
   };
   d.putHtlc(h);
   d.update({ next_local_htlc_id: id + 1 });
@@ -170,7 +170,7 @@ export function receiveAdd(d: Draft, m: UpdateAddHtlc): void {
     removal: null,
     preimage: null,
     add_notified: false,
-    dust_exposure_exceeded: dust,
+    fail_on_commit: dust ? 'dust_exposure' : r.closing.shutdown_sent ? 'shutting_down' : null,
   });
   d.update({ next_remote_htlc_id: r.next_remote_htlc_id + 1 });
 }

@@ -262,3 +262,17 @@ describe('shutdown with unsigned updates', () => {
     expect(a.ch.htlcs.size).toBe(2);
   });
 });
+
+describe('HTLCs crossing our shutdown', () => {
+  it('an HTLC the peer added before seeing our shutdown is accepted and flagged to be failed', () => {
+    const link = openLink({ push: 100_000_000n });
+    const { a, b } = link;
+    link.run(a, shutdown(a.ch));
+    add(link, b, 3_000_000n, 'cross'); // B has not seen A's shutdown yet
+    link.commit(b);
+    link.deliverAll();
+    const inc = a.take('htlc_incoming');
+    expect(inc.map((e) => e.fail_on_commit)).toEqual(['shutting_down']);
+    expect(a.ch.record.state).toBe('SHUTDOWN');
+  });
+});

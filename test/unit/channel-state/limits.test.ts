@@ -165,7 +165,7 @@ describe('limits on the peer’s HTLCs (protocol errors)', () => {
     link.commit(link.a);
     link.deliverAll();
     const inc = link.b.take('htlc_incoming');
-    expect(inc.map((e) => e.dust_exposure_exceeded)).toEqual([false, true]);
+    expect(inc.map((e) => e.fail_on_commit)).toEqual([null, 'dust_exposure']);
     expect(link.b.ch.record.state).toBe('NORMAL');
   });
 });
