@@ -2,10 +2,11 @@
 // returns Core Lightning's payment API for it. Errors of calls are RpcError { code, message, data }.
 import type { StartOptions } from '../runtime/types.js';
 import { attachLightningWorker } from './attach.js';
+import { WorkerStartError } from './start-error.js';
 import type { LightningClient } from './types.js';
 
 export { RpcError } from '../rpc/errors.js';
-export { WorkerStartError } from './start-error.js';
+export { WorkerStartError };
 export type * from './types.js';
 
 /**
@@ -23,6 +24,9 @@ function bundledWasmUrl(): string {
  * the same database (unless `readOnlyIfLocked`, which gives a read-only client instead).
  */
 export async function startLightningWorker(opts: StartOptions): Promise<LightningClient> {
+  if (typeof Worker === 'undefined') {
+    throw new WorkerStartError('WORKER', 'Web Workers are not available here; on Node, Deno or Cloudflare use createLightningNode from lightning-worker/node');
+  }
   // `new Worker(new URL(…, import.meta.url))` in one expression: the form Vite bundles as a Worker.
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'lightning-worker' });
   return attachLightningWorker(worker, { ...opts, wasmUrl: opts.wasmUrl ?? bundledWasmUrl() });

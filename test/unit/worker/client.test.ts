@@ -256,3 +256,13 @@ describe('starting', () => {
     expect(fw.terminated()).toBe(true);
   });
 });
+
+describe('startLightningWorker', () => {
+  it('outside a browser, rejects with a WorkerStartError pointing to the in-process API', async () => {
+    const { startLightningWorker } = await import('../../../src/worker/client.js');
+    const e = await rejection(startLightningWorker({ network: 'regtest' }));
+    expect(e).toBeInstanceOf(WorkerStartError);
+    expect(e).toMatchObject({ code: 'WORKER', name: 'WorkerStartError' });
+    expect((e as Error).message).toContain('lightning-worker/node');
+  });
+});
