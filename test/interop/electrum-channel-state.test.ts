@@ -150,11 +150,9 @@ class Driver {
     this.poke();
   }
 
-  async connect(port: number, remote: string): Promise<void> {
-    const stream = await dialTcp('127.0.0.1', port);
-    const conn = PeerConnection.outbound(stream, remote as NodeId, { localSecret: this.nodeSecret, features: FEATURES, chains: [REGTEST] });
+  /** Takes over a connection: its messages go to the channel, its close to peerDisconnected. */
+  attach(conn: PeerConnection): void {
     this.conn = conn;
-    // Subscribe before `ready`: Electrum's channel_reestablish follows its init in the same read.
     conn.on('message', (m) => {
       if (conn !== this.conn) return;
       this.received.push(m);
@@ -163,12 +161,14 @@ class Driver {
     conn.on('closed', () => {
       if (conn === this.conn) this.disconnected();
     });
-    await conn.ready;
-    this.apply(peerConnected(this.ch));
   }
 
-  remoteFeatures(): Uint8Array {
-    return this.conn!.info!.remote.features;
+  async connect(port: number, remote: string): Promise<void> {
+    const conn = await dial(port, remote, this.nodeSecret);
+    // Subscribe before `ready`: Electrum's channel_reestablish follows its init in the same read.
+    this.attach(conn);
+    await conn.ready;
+    this.apply(peerConnected(this.ch));
   }
 
   disconnected(): void {
@@ -213,6 +213,11 @@ class Driver {
   has(type: ChannelEvent['type'], pred: (e: ChannelEvent) => boolean = () => true): boolean {
     return this.events.some((e) => e.type === type && pred(e));
   }
+}
+
+async function dial(port: number, remote: string, nodeSecret: Uint8Array): Promise<PeerConnection> {
+  const stream = await dialTcp('127.0.0.1', port);
+  return PeerConnection.outbound(stream, remote as NodeId, { localSecret: nodeSecret, features: FEATURES, chains: [REGTEST] });
 }
 
 /** Offers the payment of an invoice to the direct peer (a one-hop onion) and signs it. */
@@ -314,24 +319,10 @@ describe('BOLT 2 with Electrum 4.3.4', () => {
     const invoice = await electrum.waitFor((e) => e.event === 'invoice', 30_000, 'invoice');
     const nodeSecret = sha256(new TextEncoder().encode('lw-interop-open'));
     const keys = channelKeysFromSeed(sha256(nodeSecret));
-    let d: Driver;
-    d = new Driver({} as Channel, nodeSecret, keys, (drv, e) => {
-      if (e.type === 'funding_needed') {
-        const tx = fakeFundingTx(e.script_pubkey, e.funding_satoshis, 21);
-        drv.apply(provideFunding(drv.ch, { txid: txid(tx), output_index: 0 }));
-      }
-      // Our (simulated) chain sees the funding tx confirmed as soon as it is "broadcast".
-      if (e.type === 'funding_signed') drv.apply(fundingDepth(drv.ch, 3, BigInt(HEIGHT - 2) << 40n));
-    });
-    drivers.push(d);
-    // The channel is created on a live connection: connect first with a placeholder, then open.
-    const stream = await dialTcp('127.0.0.1', port);
-    const conn = PeerConnection.outbound(stream, node_id as NodeId, { localSecret: nodeSecret, features: FEATURES, chains: [REGTEST] });
-    d.conn = conn;
-    conn.on('message', (m) => {
-      d.received.push(m);
-      d.apply(receiveMessage(d.ch, m));
-    });
+    // A channel is created on a live connection: connect, then open with the peer's init features.
+    const conn = await dial(port, node_id, nodeSecret);
+    const early: WireMessage[] = [];
+    const off = conn.on('message', (m) => early.push(m));
     const info = await conn.ready;
     const open = openChannel({
       keys,
@@ -341,7 +332,18 @@ describe('BOLT 2 with Electrum 4.3.4', () => {
       funding_satoshis: 1_000_000n,
       feerate_per_kw: 2500,
     });
-    d.ch = open.channel;
+    const d = new Driver(open.channel, nodeSecret, keys, (drv, e) => {
+      if (e.type === 'funding_needed') {
+        const tx = fakeFundingTx(e.script_pubkey, e.funding_satoshis, 21);
+        drv.apply(provideFunding(drv.ch, { txid: txid(tx), output_index: 0 }));
+      }
+      // Our (simulated) chain sees the funding tx confirmed as soon as it is "broadcast".
+      if (e.type === 'funding_signed') drv.apply(fundingDepth(drv.ch, 3, BigInt(HEIGHT - 2) << 40n));
+    });
+    drivers.push(d);
+    off();
+    expect(early).toEqual([]);
+    d.attach(conn);
     d.apply(open);
     await d.until(() => d.ch.record.state === 'NORMAL', 'NORMAL after funding_locked both ways');
     expect(d.received.map((m) => m.type).slice(0, 3)).toEqual(['accept_channel', 'funding_signed', 'channel_ready']);
