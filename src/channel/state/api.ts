@@ -81,15 +81,14 @@ export function addHtlc(ch: Channel, req: AddHtlcRequest): AddHtlcResult {
   if (r.state === 'SHUTDOWN' || r.closing.shutdown_requested || r.closing.shutdown_received) return refuse('Channel is shutting down');
   if (r.state !== 'NORMAL') return refuse(`Channel not in normal state (${r.state})`);
   if (ch.connection !== 'active') return refuse('Peer not connected');
-  let result: { id: number } | { kind: LimitKind; failure_code: number; reason: string } | undefined;
+  const out: { result?: ReturnType<typeof localAdd> } = {};
   const step = runCommand(ch, (d) => {
-    result = localAdd(d, req);
+    out.result = localAdd(d, req);
   });
-  if (!result || !('id' in result)) {
-    const v = result as { kind: LimitKind; failure_code: number; reason: string };
-    return { ok: false, kind: v.kind, failure_code: v.failure_code, reason: v.reason };
-  }
-  return { ok: true, id: result.id, step };
+  const result = out.result!;
+  if ('id' in result) return { ok: true, id: result.id, step };
+  // Refused: the channel is unchanged (the step is dropped).
+  return { ok: false, kind: result.kind, failure_code: result.failure_code, reason: result.reason };
 }
 
 /** Settling is allowed whatever the connection: offline, the update waits for channel_reestablish. */

@@ -26,7 +26,8 @@ export interface FailOptions {
 
 export function failChannel(d: Draft, reason: string, opts: FailOptions): void {
   const r = d.record;
-  if (opts.by === 'local') d.out({ type: 'error', channel_id: fromHex(d.channelId), data: utf8(reason) });
+  // The error is for the peer: offline, it learns on reconnection (we no longer reestablish).
+  if (opts.by === 'local' && d.connection !== 'disconnected') d.out({ type: 'error', channel_id: fromHex(d.channelId), data: utf8(reason) });
   d.update({ failure: reason });
   if (!d.persisted) {
     d.setState('ABORTED');
