@@ -286,6 +286,8 @@ export function createAccept(args: NewChannelArgs, m: OpenChannel): { record: Ch
   // Our dust limit may not exceed the reserve they require from us (BOLT 2, accept_channel).
   const dust = policy.dust_limit_satoshis <= m.channel_reserve_satoshis ? policy.dust_limit_satoshis : m.channel_reserve_satoshis;
   const reserve = reserveFor(funding, policy, dust, m.dust_limit_satoshis);
+  // The funder pays every commitment fee: it must start with the fee and the reserve we require.
+  if (funderMsat - cost < reserve * 1000n) throw protocolError('the funder cannot pay the initial commitment fee and keep the channel reserve');
   const upfront = upfrontOf(args);
   const local = localParams(policy, funding, reserve, dust, upfront);
   const minimumDepth = args.trusted || type.zeroconf ? 0 : policy.minimum_depth;

@@ -126,6 +126,7 @@ describe('establishment', () => {
       ['feerate too low', (m) => ({ ...m, feerate_per_kw: 100 }), /feerate_per_kw 100/],
       ['feerate too high', (m) => ({ ...m, feerate_per_kw: 1_000_000 }), /feerate_per_kw 1000000/],
       ['funder cannot pay the fee', (m) => ({ ...m, push_msat: m.funding_satoshis * 1000n - 1000n }), /cannot pay the initial commitment fee/],
+      ['funder cannot keep our reserve after the fee', (m) => ({ ...m, push_msat: m.funding_satoshis * 1000n - 11_000_000n }), /keep the channel reserve/],
       ['too large without wumbo', (m) => ({ ...m, funding_satoshis: 1n << 24n }), /option_support_large_channel/],
       ['funding too small', (m) => ({ ...m, funding_satoshis: 1000n }), /too small/],
       ['invalid basepoint', (m) => ({ ...m, htlc_basepoint: Uint8Array.of(2, ...new Array<number>(32).fill(0xff)) }), /htlc_basepoint is not a valid/],
