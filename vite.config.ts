@@ -9,7 +9,11 @@ export default defineConfig(({ mode }) => ({
   // else (library build, dev server for the test harness) works from the repository root.
   root: mode === 'demo' ? resolve(import.meta.dirname, 'web') : resolve(import.meta.dirname),
   server: { fs: { allow: [resolve(import.meta.dirname)] } },
+  // Relative asset URLs: the library's Worker and WASM load from wherever the bundle is served.
+  base: './',
   worker: { format: 'es' },
+  // Pre-bundled up front so the dev server does not reload the page when a Worker first needs them.
+  optimizeDeps: { include: ['comlink', 'idb', '@noble/hashes/sha2.js', '@noble/hashes/hmac.js', '@noble/hashes/legacy.js', '@noble/ciphers/chacha.js', '@scure/base'] },
   build:
     mode === 'demo'
       ? { outDir: resolve(import.meta.dirname, 'dist/web'), emptyOutDir: true, rollupOptions: { input: resolve(import.meta.dirname, 'web/index.html') } }

@@ -21,7 +21,8 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Resp
  * their own source.
  */
 export function defaultWasmUrl(): URL {
-  return new URL('../../wasm/lightning.wasm', import.meta.url);
+  // `?no-inline`: bundlers (Vite's library mode) would otherwise inline the module as base64.
+  return new URL('../../wasm/lightning.wasm?no-inline', import.meta.url);
 }
 
 let loading: Promise<void> | undefined;

@@ -60,6 +60,8 @@ export class RpcError extends LightningErrorWithoutCode {
 
   constructor(code: number, message: string, data?: unknown) {
     super(String(code), message);
+    // Spelled out: minified bundles rename classes, and pages match on the name.
+    this.name = 'RpcError';
     this.code = code;
     if (data !== undefined) this.data = data;
   }

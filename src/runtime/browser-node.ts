@@ -35,6 +35,8 @@ export interface BrowserNodeHooks {
   log?: Logger;
   /** Called when `crashAt` is reached (tests); the default spins until the Worker is terminated. */
   onCrashPoint?: (name: string) => void;
+  /** The node stopped itself (a store write failed, or the `stop` command). */
+  onStop?: (reason: string) => void;
 }
 
 async function loadSeed(store: Store, create: boolean): Promise<Uint8Array> {
@@ -84,6 +86,7 @@ export async function createBrowserNode(opts: BrowserNodeOptions, hooks: Browser
     ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
     ...(opts.zeroconfFrom ? { zeroconfFrom: opts.zeroconfFrom } : {}),
     ...(hooks.log ? { log: hooks.log } : {}),
+    ...(hooks.onStop ? { onStop: hooks.onStop } : {}),
     ...(opts.crashAt ? { crashPoint: crashPointMatcher(opts.crashAt, hooks.onCrashPoint ?? spinForever) } : {}),
   });
 }
