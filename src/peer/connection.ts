@@ -78,6 +78,13 @@ export class PeerConnection {
   private resolveClosed!: (e: PeerError | null) => void;
   private finished = false;
   private readonly unsubscribe: (() => void)[] = [];
+  /**
+   * The peer's messages, warnings and errors that arrive before the owner subscribes to them. The
+   * owner adopts the connection only after `ready` settles (a later microtask), while a message
+   * glued to the peer's init in the same chunk is decoded at once: held, it is not lost.
+   */
+  private held: Extract<PeerAction, { type: 'event' }>[] | undefined = [];
+  private releasing = false;
 
   private constructor(
     readonly stream: ByteStream,
@@ -143,7 +150,20 @@ export class PeerConnection {
   }
 
   on<E extends keyof PeerConnectionEvents>(event: E, fn: (...args: PeerConnectionEvents[E]) => void): () => void {
-    return this.events.on(event, fn);
+    const off = this.events.on(event, fn);
+    if (event === 'message' || event === 'warning' || event === 'remoteError') this.release();
+    return off;
+  }
+
+  /** Delivers the held events once the owner's subscriptions of this turn are all in place. */
+  private release(): void {
+    if (this.releasing) return;
+    this.releasing = true;
+    queueMicrotask(() => {
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const a of held) this.dispatch(a);
+    });
   }
 
   /**
@@ -219,6 +239,10 @@ export class PeerConnection {
 
   private dispatch(a: Extract<PeerAction, { type: 'event' }>): void {
     const ev = a.event;
+    if (this.held && (ev.type === 'message' || ev.type === 'warning' || ev.type === 'error')) {
+      this.held.push(a);
+      return;
+    }
     switch (ev.type) {
       case 'handshake':
         this.events.emit('handshake', ev.remoteNodeId);
