@@ -51,6 +51,8 @@ export interface CreateLightningNodeOptions {
   developer?: boolean;
   /** Crash-safety tests only: "NAME[:N],…" (see runtime/crash-points.ts); kills the process there. */
   crashAt?: string;
+  /** DEV-ONLY test hooks (see NodeOptions.dev); never set in production. */
+  dev?: NodeOptions['dev'];
   onStop?: (reason: string) => void;
 }
 
@@ -118,6 +120,7 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
     bindings: () => bindings,
     ...(opts.onStop ? { onStop: opts.onStop } : {}),
     ...(opts.crashAt ? { crashPoint: crashPointMatcher(opts.crashAt, () => process.kill(process.pid, 'SIGKILL')) } : {}),
+    ...(opts.dev ? { dev: opts.dev } : {}),
   });
   try {
     for (const t of opts.listen?.tcp ?? []) {

@@ -116,6 +116,8 @@ export async function nodeCommand(argv: string[]): Promise<number> {
     ...args.options,
     log,
     ...(process.env.LW_CRASH_AT ? { crashAt: process.env.LW_CRASH_AT } : {}),
+    // DEV-ONLY: every failure onion this node originates is corrupted (tests of 202 "Malformed error reply").
+    ...(process.env.LW_DEV_GARBLE_FAILURES === '1' ? { dev: { garbleFailures: true } } : {}),
     onStop: () => stopped(),
   });
   const rpcPath = join(args.options.dataDir, 'lightning-rpc');

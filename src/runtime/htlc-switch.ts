@@ -37,6 +37,11 @@ export interface HtlcSwitchDeps {
   nowMs(): number;
   blockHeight(): Promise<number>;
   log: Logger;
+  /**
+   * DEV-ONLY (tests of Core Lightning's 202 "Malformed error reply"): corrupt every failure onion
+   * this node originates, so the payer cannot decode it. Never set in production.
+   */
+  garbleFailures?: boolean;
 }
 
 function htlcOf(ch: Channel, offerer: 'local' | 'remote', id: number): HtlcRecord | undefined {
@@ -74,6 +79,13 @@ export class HtlcSwitch implements ChannelFollowUps {
     return { table: OUTBOX_TABLE.name, delete: rec.key };
   }
 
+  /** update_fail_htlc.reason of a failure this node originates (see garbleFailures). */
+  private failureReason(sharedSecret: Uint8Array, message: Uint8Array): Uint8Array {
+    const reason = buildFailurePacket(sharedSecret, message).reason;
+    if (this.d.garbleFailures) for (let i = 0; i < reason.length; i++) reason[i] = reason[i]! ^ 0xff;
+    return reason;
+  }
+
   private async origin(channelId: string, htlcId: number): Promise<OriginRecord | undefined> {
     return (await this.d.store.get(ORIGINS_TABLE.name, [channelId, htlcId])) as OriginRecord | undefined;
   }
@@ -88,7 +100,7 @@ export class HtlcSwitch implements ChannelFollowUps {
       return;
     }
     const failWith = (failure: HtlcFailure | Uint8Array, ss: Uint8Array, extra: WriteOp[] = []) =>
-      this.d.channels.fail(ch.record.channel_id, h.id, buildFailurePacket(ss, failure instanceof Uint8Array ? failure : failure.message).reason, [this.done(rec), ...extra]);
+      this.d.channels.fail(ch.record.channel_id, h.id, this.failureReason(ss, failure instanceof Uint8Array ? failure : failure.message), [this.done(rec), ...extra]);
 
     let peel: ReturnType<typeof peelOnion>;
     try {
@@ -158,7 +170,7 @@ export class HtlcSwitch implements ChannelFollowUps {
       received_ms: this.d.nowMs(),
     };
     const failUpstream = (failure: HtlcFailure, outChannel: Scid | undefined) =>
-      this.d.channels.fail(ch.record.channel_id, h.id, buildFailurePacket(peel.sharedSecret, failure.message).reason, [
+      this.d.channels.fail(ch.record.channel_id, h.id, this.failureReason(peel.sharedSecret, failure.message), [
         this.done(rec),
         ...this.d.forwards.localFailed(incoming, failure.failcode, outChannel),
       ]);
@@ -226,7 +238,7 @@ export class HtlcSwitch implements ChannelFollowUps {
       this.finalSecrets.delete(key);
       const rec = outboxKey('incoming', part.channel_id, 'remote', part.htlc_id);
       if (!ss) return;
-      await this.d.channels.fail(part.channel_id, part.htlc_id, buildFailurePacket(ss, failure.message).reason, [{ table: OUTBOX_TABLE.name, delete: rec }]);
+      await this.d.channels.fail(part.channel_id, part.htlc_id, this.failureReason(ss, failure.message), [{ table: OUTBOX_TABLE.name, delete: rec }]);
     },
   };
 

@@ -67,6 +67,8 @@ export interface NodeOptions {
   onStop?: (reason: string) => void;
   /** Crash-safety tests only (see ChannelManagerDeps.crashPoint). */
   crashPoint?: (name: string) => void;
+  /** DEV-ONLY test hooks; never set in production. garbleFailures: see HtlcSwitchDeps. */
+  dev?: { garbleFailures?: boolean };
 }
 
 export class LightningNode implements LightningNodeApi, NodeServices {
@@ -169,6 +171,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
       nowMs: () => Date.now(),
       blockHeight: () => this.blockHeight(),
       log: this.log,
+      ...(opts.dev?.garbleFailures ? { garbleFailures: true } : {}),
     });
     this.invoices = new InvoicesService({
       store: this.store,
