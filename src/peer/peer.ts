@@ -61,6 +61,12 @@ function asPeerError(e: unknown): PeerError {
   return new PeerError('CONNECT_FAILED', e instanceof Error ? e.message : String(e));
 }
 
+function sameAddress(x: NetAddress | undefined, y: NetAddress | undefined): boolean {
+  if (x === undefined || y === undefined) return x === y;
+  if (x.kind === 'url' || y.kind === 'url') return x.kind === 'url' && y.kind === 'url' && x.url === y.url;
+  return x.host === y.host && x.port === y.port;
+}
+
 export class Peer {
   readonly id: NodeId;
   private address_: NetAddress | undefined;
@@ -71,6 +77,8 @@ export class Peer {
   private readonly reconnectEnabled: boolean;
   private wanted = false; // the owner wants this peer connected (connect() called, not disconnect())
   private attempt: AbortController | undefined;
+  /** The address the attempt in flight dials. */
+  private attemptTo: NetAddress | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private waiters: { resolve: (i: ConnectionInfo) => void; reject: (e: PeerError) => void }[] = [];
   private readonly clock: Clock;
@@ -130,6 +138,12 @@ export class Peer {
       return Promise.reject(new PeerError('NOT_CONNECTED', `no address known for ${this.id}`));
     }
     const p = new Promise<ConnectionInfo>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.attempt && !sameAddress(this.attemptTo, this.address_)) {
+      // A new address since that attempt started (the peer moved, e.g. restarted on another
+      // port): dial it instead of waiting for the stale one. The waiters carry over.
+      this.attempt.abort();
+      this.attempt = undefined;
+    }
     if (!this.attempt) this.dial();
     return p;
   }
@@ -176,6 +190,7 @@ export class Peer {
     this.clearRetry();
     const ac = new AbortController();
     this.attempt = ac;
+    this.attemptTo = this.address_;
     const attemptNo = this.backoff.attempts + 1;
     const o = this.opts;
     connectPeer({
