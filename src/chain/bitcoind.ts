@@ -1,6 +1,6 @@
 // bitcoind JSON-RPC (Node daemon): tip, confirmations, fee estimates, broadcast, and funding
 // channels from bitcoind's own wallet.
-import type { ChainSource, ChainWallet, FundingTx, Network, TxStatus } from './types.js';
+import type { ChainSource, ChainWallet, FundingTx, Network, TxOutput, TxStatus } from './types.js';
 import { ChainError, satPerVbyteToPerKw } from './types.js';
 import { TipPoller } from './poller.js';
 
@@ -100,6 +100,18 @@ export class BitcoindChain implements ChainSource {
     return { confirmations, blockHeight: block.height, blockIndex: block.tx.indexOf(txid) };
   }
 
+  async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
+    let tx: { vout?: { n: number; value: number | string; scriptPubKey: { hex: string } }[] };
+    try {
+      tx = await this.call('getrawtransaction', [txid, true]);
+    } catch (e) {
+      if (e instanceof ChainError && /\(-5\)/.test(e.message)) return null;
+      throw e;
+    }
+    const o = tx.vout?.find((x) => x.n === vout);
+    return o ? { scriptPubKeyHex: o.scriptPubKey.hex, valueSat: btcToSat(o.value) } : null;
+  }
+
   async feeratePerKw(targetBlocks: number): Promise<number | null> {
     const r = await this.call<{ feerate?: number }>('estimatesmartfee', [targetBlocks]);
     // feerate is BTC per kvB.
@@ -139,4 +151,12 @@ export function formatBtc(amountSat: bigint): string {
   const whole = amountSat / 100_000_000n;
   const frac = (amountSat % 100_000_000n).toString().padStart(8, '0');
   return `${whole}.${frac}`;
+}
+
+/** bitcoind prints BTC amounts as JSON numbers with 8 decimals: convert via the text, not floats. */
+export function btcToSat(v: number | string): bigint {
+  const t = typeof v === 'number' ? v.toFixed(8) : v;
+  const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(t);
+  if (!m) throw new ChainError('BAD_RESPONSE', `bad BTC amount ${t}`);
+  return BigInt(m[1]!) * 100_000_000n + BigInt((m[2] ?? '').padEnd(8, '0'));
 }

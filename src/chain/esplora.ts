@@ -1,5 +1,5 @@
 // Esplora (Blockstream/mempool.space REST API) over fetch: works in browsers, edge runtimes and Node.
-import type { ChainSource, Network, TxStatus } from './types.js';
+import type { ChainSource, Network, TxOutput, TxStatus } from './types.js';
 import { ChainError, satPerVbyteToPerKw } from './types.js';
 import { TipPoller } from './poller.js';
 
@@ -80,6 +80,20 @@ export class EsploraChain implements ChainSource {
     if (!Array.isArray(ids)) return undefined;
     const i = ids.indexOf(txid);
     return i >= 0 ? i : undefined;
+  }
+
+  async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
+    let res: Response;
+    try {
+      res = await this.request(`/tx/${encodeURIComponent(txid)}`);
+    } catch (e) {
+      if (e instanceof ChainError && / HTTP 404 /.test(e.message)) return null;
+      throw e;
+    }
+    const tx = (await res.json()) as { vout?: { scriptpubkey?: unknown; value?: unknown }[] };
+    const o = tx.vout?.[vout];
+    if (!o || typeof o.scriptpubkey !== 'string' || typeof o.value !== 'number') return null;
+    return { scriptPubKeyHex: o.scriptpubkey, valueSat: BigInt(o.value) };
   }
 
   async feeratePerKw(targetBlocks: number): Promise<number | null> {

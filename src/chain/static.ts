@@ -1,6 +1,7 @@
 // A chain where nothing confirms: tests and the demo run zero-conf channels on it. The height is
 // settable so CLTV rules can be exercised; broadcasts are recorded, not sent anywhere.
-import type { ChainSource, Network, TxStatus } from './types.js';
+import type { ChainSource, Network, TxOutput, TxStatus } from './types.js';
+import { toHex } from '../util/bytes.js';
 import { ChainError } from './types.js';
 import { parseTxHex } from '../channel/bitcoin/parse.js';
 import { txidHex } from '../channel/bitcoin/tx.js';
@@ -44,6 +45,12 @@ export class StaticChain implements ChainSource {
 
   async txStatus(txid: string): Promise<TxStatus> {
     return { confirmations: this.broadcasts.has(txid) ? 0 : null };
+  }
+
+  async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
+    const hex = this.broadcasts.get(txid);
+    const out = hex === undefined ? undefined : parseTxHex(hex).outputs[vout];
+    return out ? { scriptPubKeyHex: toHex(out.scriptPubKey), valueSat: out.value } : null;
   }
 
   async feeratePerKw(): Promise<number> {

@@ -14,6 +14,11 @@ export interface TxStatus {
   blockIndex?: number;
 }
 
+export interface TxOutput {
+  scriptPubKeyHex: string;
+  valueSat: bigint;
+}
+
 /** A funding transaction prepared by a wallet: not broadcast until the channel says so. */
 export interface FundingTx {
   txHex: string;
@@ -33,6 +38,8 @@ export interface ChainSource {
   /** Called with the new tip height whenever it changes. Returns an unsubscribe function. */
   onBlock(listener: (height: number) => void): () => void;
   txStatus(txid: string): Promise<TxStatus>;
+  /** One output of a transaction the source knows (null: unknown tx or no such output). */
+  txOutput(txid: string, vout: number): Promise<TxOutput | null>;
   /** Fee estimate in sat per 1000 weight units for confirmation within `targetBlocks`, or null. */
   feeratePerKw(targetBlocks: number): Promise<number | null>;
   /** Broadcasts a raw transaction; resolves with its txid. */

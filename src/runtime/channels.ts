@@ -13,6 +13,7 @@ import { fromHex, toHex } from '../util/bytes.js';
 import {
   acceptChannel,
   addHtlc,
+  blockHeight,
   balances,
   channelSummary,
   channelWriteOps,
@@ -21,6 +22,7 @@ import {
   failMalformedHtlc,
   forceClose,
   fulfillHtlc,
+  fundingWatch,
   fundingDepth,
   htlcViews,
   openChannel,
@@ -510,13 +512,31 @@ export class ChannelManager {
     }
   }
 
-  /** Chain input: re-check the depth of every funding still waiting to lock in. */
-  async onBlock(): Promise<void> {
+  /**
+   * Chain input: a new tip. Re-checks the depth of every funding still waiting to lock in, then
+   * lets every channel check its HTLC deadlines (an HTLC of ours about to expire closes it).
+   */
+  async onBlock(height: number): Promise<void> {
+    for (const c of this.all()) {
+      if (!c.persisted) continue;
+      await this.lock.run(this.keyOf(c), async () => {
+        const cur = this.get(c.record.channel_id);
+        if (cur) await this.apply(blockHeight(cur, height));
+      });
+    }
     for (const c of this.all()) {
       const r = c.record;
-      if (r.state !== 'AWAITING_LOCKIN' || r.funding_txid === null || r.minimum_depth === 0) continue;
-      const status = await this.d.chain.txStatus(toHex(r.funding_txid.slice().reverse()));
+      const watch = fundingWatch(c);
+      if (r.state !== 'AWAITING_LOCKIN' || !watch || watch.minimum_depth === 0) continue;
+      const txid = toHex(watch.txid.slice().reverse());
+      const status = await this.d.chain.txStatus(txid);
       if (status.confirmations === null || status.confirmations === r.funding_depth) continue;
+      // The funder could confirm anything: only the promised output counts (fundee's safety).
+      const out = await this.d.chain.txOutput(txid, watch.output_index);
+      if (!out || out.scriptPubKeyHex !== toHex(watch.script_pubkey) || out.valueSat !== watch.amount_sat) {
+        this.d.log.log('warn', 'funding output does not match the channel', { channel_id: r.channel_id });
+        continue;
+      }
       const scid =
         status.blockHeight !== undefined && status.blockIndex !== undefined
           ? (BigInt(status.blockHeight) << 40n) | (BigInt(status.blockIndex) << 16n) | BigInt(r.funding_output_index)

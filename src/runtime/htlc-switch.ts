@@ -102,6 +102,19 @@ export class HtlcSwitch implements ChannelFollowUps {
     const failWith = (failure: HtlcFailure | Uint8Array, ss: Uint8Array, extra: WriteOp[] = []) =>
       this.d.channels.fail(ch.record.channel_id, h.id, this.failureReason(ss, failure instanceof Uint8Array ? failure : failure.message), [this.done(rec), ...extra]);
 
+    if (h.fail_on_commit) {
+      // Over our dust-exposure cap (BOLT 2), or added while the channel shuts down: refuse it.
+      const ctx = { now: this.d.now(), network: this.d.network, node_secret: this.d.nodeSecret };
+      const incoming = this.describe(ch, nameOf(ch));
+      const failure =
+        h.fail_on_commit === 'dust_exposure' && incoming.found
+          ? htlcFailure('temporary_channel_failure', { channel_update: channelUpdateFor(incoming, nameOf(ch), ctx) })
+          : htlcFailure('permanent_channel_failure');
+      const ss = this.resecret(ch.record.channel_id, h.id);
+      if (ss) await failWith(failure, ss);
+      else await this.d.store.commit([this.done(rec)]);
+      return;
+    }
     let peel: ReturnType<typeof peelOnion>;
     try {
       peel = peelOnion(h.onion, this.d.nodeSecret, fromHex(h.payment_hash, 32));

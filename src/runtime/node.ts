@@ -199,7 +199,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
   private async load(): Promise<void> {
     await Promise.all([this.channels.load(), this.payments.load(), this.forwards.load(), this.invoices.load(), this.peerUpdates.load()]);
     this.wirePeers();
-    this.unsubscribers.push(this.chain.onBlock(() => void this.channels.onBlock()));
+    this.unsubscribers.push(this.chain.onBlock((h) => void this.channels.onBlock(h)));
     // Finish what a crash interrupted, then settle attempts whose HTLC never existed.
     await this.channels.replayOutbox();
     await this.reconcilePayments();

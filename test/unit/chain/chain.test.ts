@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LightningError } from '../../../src/errors.js';
-import { BitcoindChain, ChainError, EsploraChain, StaticChain, createChainSource, formatBtc, parseChainFlag } from '../../../src/chain/index.js';
+import { BitcoindChain, ChainError, btcToSat, EsploraChain, StaticChain, createChainSource, formatBtc, parseChainFlag } from '../../../src/chain/index.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -54,6 +54,7 @@ describe('StaticChain', () => {
     const txid = await c.broadcast(FUNDING_TX);
     expect(txid).toBe(FUNDING_TXID);
     expect(await c.txStatus(txid)).toEqual({ confirmations: 0 });
+    expect(await c.txOutput(txid, 0)).toEqual({ scriptPubKeyHex: '0020c015c4a6be010e21657068fc2e6a9d02b27ebe4d490a25846f7237f104d1a3cd', valueSat: 10_000_000n });
     await expect(c.broadcast('0100000000000000000000')).rejects.toThrow(LightningError);
     expect(await c.txStatus('00'.repeat(32))).toEqual({ confirmations: null });
   });
@@ -70,6 +71,7 @@ describe('EsploraChain', () => {
         'GET /block-height/800': () => 'bh',
         'GET /block/bh/txids': () => JSON.stringify(['x', 'aa']),
         'GET /fee-estimates': () => JSON.stringify({ '1': 20.5, '6': 10, '144': 1 }),
+        'GET /tx/aa': () => JSON.stringify({ vout: [{ scriptpubkey: '0020' + '11'.repeat(32), value: 1000000 }] }),
         'POST /tx': () => {
           posted.push(body);
           return 'cc';
@@ -89,6 +91,9 @@ describe('EsploraChain', () => {
     expect(await c.txStatus('dd')).toEqual({ confirmations: null });
     expect(await c.feeratePerKw(6)).toBe(2500);
     expect(await c.feeratePerKw(3)).toBe(5125);
+    expect(await c.txOutput('aa', 0)).toEqual({ scriptPubKeyHex: '0020' + '11'.repeat(32), valueSat: 1_000_000n });
+    expect(await c.txOutput('aa', 1)).toBeNull();
+    expect(await c.txOutput('dd', 0)).toBeNull();
     expect(await c.broadcast('0011')).toBe('cc');
     expect(posted).toEqual(['0011']);
     c.close();
@@ -130,6 +135,11 @@ describe('BitcoindChain', () => {
     expect(await c.broadcast('00')).toBe('ab'.repeat(32));
     expect(await c.txStatus('ee'.repeat(32))).toEqual({ confirmations: 11, blockHeight: 110, blockIndex: 1 });
     expect(await c.txStatus('ff'.repeat(32))).toEqual({ confirmations: null });
+  });
+  it('converts BTC amounts to sats without float error', () => {
+    expect(btcToSat(0.1)).toBe(10_000_000n);
+    expect(btcToSat('20999999.99999999')).toBe(2_099_999_999_999_999n);
+    expect(() => btcToSat('-1')).toThrow(ChainError);
   });
   it('formats BTC amounts exactly', () => {
     expect(formatBtc(1n)).toBe('0.00000001');
