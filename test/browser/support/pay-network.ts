@@ -148,6 +148,22 @@ export async function forwardsFrom(ch: WorkerChannel): Promise<JsonObject[]> {
 
 export { noHtlcsLeft, until };
 
+/**
+ * Runs `f` with `d` frozen (SIGSTOP): HTLCs forwarded to it wait in its socket, so the payer's
+ * attempts stay pending for as long as `f` runs (keep it to seconds: peers ping after 30 s).
+ * Never call `d` inside `f`.
+ */
+export async function whileFrozen<T>(d: Daemon, f: () => Promise<T>): Promise<T> {
+  const pid = d.child.pid;
+  if (pid === undefined || !d.alive) throw new Error(`${d.name} is not running`);
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await f();
+  } finally {
+    if (d.alive) process.kill(pid, 'SIGCONT');
+  }
+}
+
 /** The page and its Worker node, driven from the test. */
 export class WorkerPage {
   private constructor(
