@@ -1,5 +1,6 @@
-// A chain where nothing confirms: tests and the demo run zero-conf channels on it. The height is
-// settable so CLTV rules can be exercised; broadcasts are recorded, not sent anywhere.
+// A chain where nothing confirms by itself: tests and the demo run zero-conf channels on it. The
+// height is settable so CLTV rules can be exercised; broadcasts are recorded, not sent anywhere.
+// Tests that need confirmations (peers insisting on minimum_depth) call mine().
 import type { ChainSource, Network, TxOutput, TxStatus } from './types.js';
 import { toHex } from '../util/bytes.js';
 import { ChainError } from './types.js';
@@ -20,6 +21,8 @@ export class StaticChain implements ChainSource {
   private readonly listeners = new Set<(height: number) => void>();
   /** Raw transactions handed to broadcast(), by txid, in order. */
   readonly broadcasts = new Map<string, string>();
+  /** Broadcast transactions that mine() put in a block: height and position in that block. */
+  private readonly mined = new Map<string, { height: number; index: number }>();
 
   constructor(opts: StaticChainOptions = {}) {
     this.network = opts.network ?? 'regtest';
@@ -44,7 +47,29 @@ export class StaticChain implements ChainSource {
   }
 
   async txStatus(txid: string): Promise<TxStatus> {
+    const m = this.mined.get(txid);
+    // A block above the tip (setHeight went back) no longer confirms anything.
+    if (m && m.height <= this.height) return { confirmations: this.height - m.height + 1, blockHeight: m.height, blockIndex: m.index };
     return { confirmations: this.broadcasts.has(txid) ? 0 : null };
+  }
+
+  /**
+   * Puts `txids` (default: every broadcast transaction not yet mined) into the next block, then
+   * advances the tip by `blocks`, telling the listeners at each height. Positions in the block
+   * start at 1 (0 is the coinbase). Returns the new tip and the transactions mined.
+   */
+  mine(blocks = 1, txids?: readonly string[]): { blockheight: number; mined: string[] } {
+    if (!Number.isInteger(blocks) || blocks < 1) throw new ChainError('BAD_SPEC', 'blocks must be a positive integer');
+    const list = txids ? [...new Set(txids.map((t) => t.toLowerCase()))] : [...this.broadcasts.keys()].filter((t) => !this.mined.has(t));
+    for (const t of list) {
+      if (!this.broadcasts.has(t)) throw new ChainError('BAD_SPEC', `transaction ${t} was never broadcast`);
+      const m = this.mined.get(t);
+      if (m && m.height <= this.height) throw new ChainError('BAD_SPEC', `transaction ${t} is already mined at height ${m.height}`);
+    }
+    const block = this.height + 1;
+    list.forEach((t, i) => this.mined.set(t, { height: block, index: i + 1 }));
+    for (let i = 0; i < blocks; i++) this.setHeight(this.height + 1);
+    return { blockheight: this.height, mined: list };
   }
 
   async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
