@@ -38,6 +38,7 @@ import { peerMethods } from './methods/peer-methods.js';
 import { channelMethods } from './methods/channel-methods.js';
 import { paymentMethods } from './methods/payment-methods.js';
 import { onionMethods } from './methods/onion-methods.js';
+import { devMethods } from './methods/dev-methods.js';
 import { fromRpcJson } from './rpc-values.js';
 import type { RouteHintCandidate } from '../invoices/index.js';
 import { scid as asScid } from '../types.js';
@@ -298,6 +299,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
       ...channelMethods(this, this.relay),
       ...paymentMethods(this),
       ...onionMethods(this),
+      ...devMethods(this),
       defineMethod({ name: 'invoice', params: INVOICE_PARAMS, handler: (p) => inv.invoice(p) }),
       defineMethod({ name: 'listinvoices', params: LISTINVOICES_PARAMS, handler: (p) => inv.listinvoices(p) }),
       defineMethod({ name: 'delinvoice', params: DELINVOICE_PARAMS, handler: (p) => inv.delinvoice(p) }),
