@@ -52,6 +52,11 @@ export function rpcCall(socketPath: string, requestText: string, timeoutMs = 0):
       if (timer) clearTimeout(timer);
       reject(e);
     });
+    // The daemon went away before answering (a no-op once resolved): fail, never exit silently.
+    sock.on('close', () => {
+      if (timer) clearTimeout(timer);
+      reject(new Error(`connection to ${socketPath} closed before a reply`));
+    });
   });
 }
 
