@@ -5,6 +5,8 @@ import { expect, test } from '@playwright/test';
 import { chainHash } from '../../src/wire/chains.js';
 import { toHex } from '../../src/util/bytes.js';
 import { startBolt8Peer } from '../interop/bolt8-peer-process.js';
+import { startProxyServer } from '../../src/proxy/node.js';
+import { parseTargetArg } from '../../src/proxy/env-config.js';
 import type { Bolt8ElectrumArgs, Bolt8ElectrumResult } from './workers/bolt8-electrum.js';
 
 const HARNESS = '/test/browser/pages/harness.html';
@@ -38,6 +40,26 @@ test('BOLT 8 in a Worker through websockify to Electrum: handshake, init, 1100 p
     expect(pongs).toBe(PINGS);
     expect(peer.events.filter((e) => e.event === 'error')).toEqual([]);
   } finally {
+    await peer.stop();
+  }
+});
+
+test('BOLT 8 in a Worker through our proxy (/v1 dialect) to Electrum: handshake, init, 1100 pings', async ({ page }) => {
+  const peer = await startBolt8Peer({ seconds: 110 });
+  const proxy = await startProxyServer({ host: '127.0.0.1', port: 0, allow: [parseTargetArg('--allow', `127.0.0.1:${peer.port}`)], allowLoopback: true });
+  try {
+    await page.goto(HARNESS);
+    await page.waitForFunction(() => window.harnessReady === true);
+    const args: Bolt8ElectrumArgs = { wsUrl: `ws://127.0.0.1:${proxy.port}/v1/127.0.0.1/${peer.port}`, nodeId: peer.nodeId, pings: PINGS };
+    const r = (await page.evaluate((x) => window.runInWorker('bolt8-electrum', x), args)) as Bolt8ElectrumResult;
+    expect(r.remoteNodeId).toBe(peer.nodeId);
+    expect(r.pongs).toBe(PINGS);
+    expect(r.diagnostics).toEqual([]);
+    await peer.waitFor((e) => e.event === 'disconnect');
+    expect(peer.events.filter((e) => e.event === 'recv' && e['type'] === 'ping').length).toBe(PINGS);
+    expect(peer.events.filter((e) => e.event === 'error')).toEqual([]);
+  } finally {
+    await proxy.close();
     await peer.stop();
   }
 });

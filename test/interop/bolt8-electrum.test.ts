@@ -1,6 +1,7 @@
 // BOLT 8 + BOLT 1 against Electrum 4.3.4 (../shared/interop/bolt8_peer.py): our Node client
 // completes the handshake, the init exchange and > 1100 pings (crossing the key rotation at
-// nonce 1000 in both directions), directly over TCP and through websockify; and our responder
+// nonce 1000 in both directions), directly over TCP, through websockify and through our own
+// proxy; and our responder
 // accepts Electrum's own initiator (LNTransport).
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ import { chainHash, featureBits } from '../../src/wire/index.js';
 import type { NetAddress } from '../../src/net/index.js';
 import { INTEROP_DIR, PYTHON } from '../support/shared.js';
 import { startBolt8Peer, type Bolt8PeerProcess } from './bolt8-peer-process.js';
+import { startProxyServer } from '../../src/proxy/node.js';
+import { parseTargetArg } from '../../src/proxy/env-config.js';
 
 // What a wallet like ours offers; Electrum's own feature check must accept it (Electrum 4.3.4
 // insists on gossip_queries from every peer).
@@ -102,6 +105,16 @@ describe('BOLT 8 interop with Electrum (bolt8_peer.py)', () => {
     expect(peer.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     await clientRun({ kind: 'url', url: peer.wsUrl! });
   }, 120_000);
+
+  it(`our client through our proxy (/<host>:<port> dialect): handshake, init, ${PINGS} pings`, async () => {
+    peer = await startBolt8Peer({ seconds: 120 });
+    const proxy = await startProxyServer({ host: '127.0.0.1', port: 0, allow: [parseTargetArg('--allow', `127.0.0.1:${peer.port}`)], allowLoopback: true });
+    try {
+      await clientRun({ kind: 'url', url: `ws://127.0.0.1:${proxy.port}/127.0.0.1:${peer.port}` });
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('Electrum initiating (LNTransport) to our responder: init and ping answered', async () => {
     const secret = generateSecret();
