@@ -58,4 +58,4 @@ export {
   type ListforwardsParams,
   type ListforwardsResult,
 } from './listforwards.js';
-export { paramShortChannelId, scidFromClnText, scidText, scidToken } from './scid-param.js';
+export { paramShortChannelId, scidFromClnText, scidText, scidToken } from '../rpc/scid-text.js';

@@ -8,7 +8,7 @@ import { paramIndex, paramU32, paramU64 } from '../rpc/parsers.js';
 import type { Scid } from '../types.js';
 import { failreasonOf } from './failure.js';
 import { FORWARD_STATUSES, u64Key, type ForwardRecord, type ForwardStatus } from './record.js';
-import { paramShortChannelId, scidText } from './scid-param.js';
+import { paramShortChannelId, scidText } from '../rpc/scid-text.js';
 
 /** param_forward_status: the raw token text must name a status (FORWARD_ANY when absent). */
 const paramForwardStatus: ParamParser<ForwardStatus | 'any'> = (tok, name, ctx) => {

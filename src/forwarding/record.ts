@@ -3,7 +3,7 @@
 // ourselves. created_index / updated_index are the `forwards` wait-subsystem counters; records and
 // counters go to the store in the same transaction.
 import type { Scid } from '../types.js';
-import { scidText } from './scid-param.js';
+import { scidText } from '../rpc/scid-text.js';
 
 export type ForwardStatus = 'offered' | 'settled' | 'failed' | 'local_failed';
 export const FORWARD_STATUSES: readonly ForwardStatus[] = ['offered', 'settled', 'local_failed', 'failed'];

@@ -5,7 +5,7 @@ import { tokenText, type JsonArrayToken, type JsonToken } from '../rpc/json-pars
 import { parseAmountMsat } from '../rpc/msat.js';
 import { badParam, opt, optDef, req, type ParamParser, type ParamsOf } from '../rpc/params.js';
 import { paramBool, paramEscapedString, paramIndex, paramInvstring, paramNumber, paramSha256, paramString, paramU32, paramU64 } from '../rpc/parsers.js';
-import { paramShortChannelId, scidToken } from '../forwarding/scid-param.js';
+import { paramShortChannelId, scidToken } from '../rpc/scid-text.js';
 import type { Scid } from '../types.js';
 import { isHex } from '../util/bytes.js';
 

@@ -1,11 +1,12 @@
-// short_channel_id parameters as Core Lightning's param_short_channel_id reads them: the raw token
-// text goes through short_channel_id_from_str, i.e. sscanf("%ux%ux%hu") plus 24-bit range checks on
-// block and transaction. That is lenient in ways clients can rely on without knowing: whitespace
-// and a sign before each number, trailing junk ("1x2x3/0" reads as 1x2x3), C's truncation of %u
-// to 32 and %hu to 16 bits. wire/'s parseScid stays strict for what peers send.
-import { failWith, ok, type Outcome } from '../rpc/errors.js';
-import { tokenText, type JsonToken } from '../rpc/json-parse.js';
-import { badParam, type ParamContext, type ParamParser } from '../rpc/params.js';
+// short_channel_id text as Core Lightning's RPC reads it (sendpay route hops, param_short_channel_id):
+// the raw token text goes through short_channel_id_from_str, i.e. sscanf("%ux%ux%hu") plus 24-bit
+// range checks on block and transaction. That is lenient in ways clients can rely on without
+// knowing: whitespace and a sign before each number, trailing junk ("1x2x3/0" reads as 1x2x3, which
+// is how "BxTxO/D" direction suffixes are accepted and discarded), C's truncation of %u to 32 and
+// %hu to 16 bits. wire/'s parseScid stays strict for what peers send.
+import { failWith, ok, type Outcome } from './errors.js';
+import { tokenText, type JsonToken } from './json-parse.js';
+import { badParam, type ParamContext, type ParamParser } from './params.js';
 import type { Scid } from '../types.js';
 
 const U64 = 1n << 64n;
