@@ -6,6 +6,7 @@ import type { Store, StoreRecord, WriteOp } from '../store/types.js';
 import type { ChainSource } from '../chain/types.js';
 import type { PeerManager, RemoteErrorInfo, ConnectionInfo } from '../peer/index.js';
 import type { WireMessage } from '../wire/index.js';
+import { isNegotiated } from '../wire/features.js';
 import { serializeTx, txidHex } from '../channel/bitcoin/tx.js';
 import { fundingOutput, syntheticFundingTx } from '../channel/funding.js';
 import { sat, type NodeId } from '../types.js';
@@ -445,8 +446,14 @@ export class ChannelManager {
       funding_satoshis: opts.fundingSat,
       push_msat: opts.pushMsat ?? 0n,
       feerate_per_kw: feerate,
-      // option_scid_alias is for unannounced channels only (BOLT 2).
-      channel_type: { anchors: opts.anchors ?? false, scid_alias: !(opts.announce ?? false), zeroconf: opts.zeroconf ?? false },
+      // option_scid_alias is for unannounced channels only, and only with a peer that offers it
+      // (BOLT 2: no channel_type feature that was not negotiated; Electrum 4.3.4 drops the bit and
+      // echoes a different channel_type, which fails the open).
+      channel_type: {
+        anchors: opts.anchors ?? false,
+        scid_alias: !(opts.announce ?? false) && isNegotiated(this.d.localFeatures, fromHex(info.features), 'option_scid_alias'),
+        zeroconf: opts.zeroconf ?? false,
+      },
       announce: opts.announce ?? false,
     });
     const tmp = step.channel.record.temporary_channel_id;
