@@ -50,7 +50,7 @@ function channelTypeObject(c: Channel) {
     scid_alias: c.record.scid_alias,
     zeroconf: c.record.zeroconf,
   });
-  return { bits: featureFlags(bits), names: featureNames(bits).map((n) => `${n}/even`) };
+  return { bits: featureFlags(bits), names: featureNames(bits).map((n) => `${n.replace(/^option_/, '')}/even`) };
 }
 
 /** Finds a channel by peer id, channel id or short_channel_id (close's `id`). */
