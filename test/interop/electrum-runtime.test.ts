@@ -1,0 +1,130 @@
+// The whole node (createLightningNode: peers, channel manager, HTLC switch, payments, invoices,
+// the RPC table) against Electrum 4.3.4 (../shared/interop/electrum_channel_peer.py `serve`, the
+// open-channel flow) over loopback TCP. Our chain is the static one at Electrum's mocked height
+// 800 000: the funding tx is synthetic, and `dev-mine 3` gives it the minimum_depth 3 Electrum asks
+// for (Electrum mocks its own confirmation). Payments are Core Lightning's sendpay/waitsendpay with
+// a one-hop route, and Electrum paying our `invoice`; then disconnects in the middle of payments.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createLightningNode, type LightningNodeClient } from '../../src/node.js';
+import { StaticChain } from '../../src/chain/static.js';
+import { jsonLineLogger } from '../../src/runtime/log.js';
+import type { RpcObject } from '../../src/runtime/types.js';
+import { ELECTRUM_HEIGHT, ElectrumServe, HoldingRelay, type ElectrumInvoice } from './electrum-runtime-peer.js';
+
+const CAPACITY_SAT = 1_000_000;
+const PUSH_MSAT = 300_000_000n;
+
+const electrums: ElectrumServe[] = [];
+const relays: HoldingRelay[] = [];
+const nodes: LightningNodeClient[] = [];
+
+afterEach(async () => {
+  for (const n of nodes.splice(0)) await n.close();
+  for (const r of relays.splice(0)) await r.close();
+});
+afterAll(async () => {
+  await Promise.all(electrums.splice(0).map((e) => e.stop()));
+});
+
+async function startElectrum(seed: string, args: string[] = []): Promise<ElectrumServe> {
+  const e = await ElectrumServe.start(seed, args);
+  electrums.push(e);
+  return e;
+}
+
+async function startNode(name: string): Promise<{ node: LightningNodeClient; chain: StaticChain }> {
+  const chain = new StaticChain({ height: ELECTRUM_HEIGHT });
+  const log = jsonLineLogger((l) => {
+    if (process.env.LW_TEST_LOG) process.stderr.write(`${name} ${l}`);
+  }, 'debug');
+  const node = await createLightningNode({ chain, log, alias: name });
+  nodes.push(node);
+  return { node, chain };
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function channelWith(node: LightningNodeClient, peer: string): Promise<RpcObject> {
+  const { channels } = (await node.listpeerchannels({ id: peer })) as { channels: RpcObject[] };
+  expect(channels).toHaveLength(1);
+  return channels[0]!;
+}
+
+function normal(node: LightningNodeClient, peer: string, connected = true): Promise<RpcObject> {
+  return until(`CHANNELD_NORMAL with ${peer.slice(0, 8)}`, async () => {
+    const c = await channelWith(node, peer);
+    return c.state === 'CHANNELD_NORMAL' && c.peer_connected === connected ? c : undefined;
+  });
+}
+
+/**
+ * connect, fundchannel (unannounced, synthetic funding on the static chain), dev-mine 3 → both
+ * channel_ready, CHANNELD_NORMAL. Returns the channel as listpeerchannels shows it.
+ */
+async function openToElectrum(node: LightningNodeClient, e: ElectrumServe, address: string, push?: bigint): Promise<{ channel: RpcObject; txid: string }> {
+  const c = await node.connect(`${e.nodeId}@${address}`);
+  expect(c.id).toBe(e.nodeId);
+  const f = await node.fundchannel({ id: e.nodeId, amount: CAPACITY_SAT, announce: false, ...(push !== undefined ? { push_msat: push } : {}) });
+  const txid = f.txid as string;
+  const opening = await channelWith(node, e.nodeId);
+  expect(opening.state).toBe('CHANNELD_AWAITING_LOCKIN');
+  expect(opening.short_channel_id).toBeUndefined();
+  return { channel: opening, txid };
+}
+
+async function mine3(node: LightningNodeClient, txid: string): Promise<void> {
+  const mined = (await node.call('dev-mine', { blocks: 3 })) as RpcObject;
+  expect(mined).toEqual({ blockheight: ELECTRUM_HEIGHT + 3, mined: [txid] });
+}
+
+/** sendpay over the one channel to Electrum, waitsendpay; returns waitsendpay's result. */
+async function payElectrum(node: LightningNodeClient, e: ElectrumServe, scid: string, inv: ElectrumInvoice, wait = true): Promise<RpcObject> {
+  const route = [{ id: e.nodeId, channel: scid, amount_msat: inv.amount_msat, delay: inv.min_final_cltv_expiry }];
+  const sent = await node.sendpay({ route, payment_hash: inv.payment_hash, payment_secret: inv.payment_secret, bolt11: inv.bolt11 });
+  expect(sent.status).toBe('pending');
+  if (!wait) return sent;
+  return node.waitsendpay({ payment_hash: inv.payment_hash, timeout: 30 });
+}
+
+describe('the node against Electrum 4.3.4', () => {
+  it('(a) opens a channel to Electrum, mines the funding to depth 3, and pays Electrum’s invoice with sendpay', async () => {
+    const e = await startElectrum('a1', ['--exit-after-payment']);
+    const { node, chain } = await startNode('a');
+    const { txid } = await openToElectrum(node, e, `127.0.0.1:${e.port}`);
+    // Electrum accepted (minimum_depth 3) and, its depth mocked, sent funding_locked; we wait for ours.
+    const added = await e.waitFor((x) => x.event === 'channel_added', 10_000, 'channel_added');
+    expect(added['funding_outpoint']).toBe(`${txid}:0`);
+    expect(added['capacity_sat']).toBe(CAPACITY_SAT);
+    expect(await chain.txStatus(txid)).toEqual({ confirmations: 0 });
+    await e.waitFor((x) => x.event === 'sent' && x['type'] === 'funding_locked', 10_000, 'Electrum’s funding_locked');
+    expect((await channelWith(node, e.nodeId)).state).toBe('CHANNELD_AWAITING_LOCKIN');
+
+    await mine3(node, txid);
+    const ch = await normal(node, e.nodeId);
+    // The real short_channel_id: block 800001, position 1, output 0.
+    expect(ch.short_channel_id).toBe(`${ELECTRUM_HEIGHT + 1}x1x0`);
+    expect(ch.channel_type).toEqual({ bits: [12], names: ['static_remotekey/even'] });
+    expect(ch.to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n);
+
+    const inv = e.invoice;
+    const done = await payElectrum(node, e, ch.short_channel_id as string, inv);
+    expect(done).toMatchObject({ status: 'complete', payment_hash: inv.payment_hash, payment_preimage: inv.preimage, amount_msat: BigInt(inv.amount_msat), destination: e.nodeId });
+    await e.waitFor((x) => x.event === 'payment_received_and_settled', 20_000, 'Electrum settled');
+    const after = await until('no HTLC left', async () => {
+      const c = await channelWith(node, e.nodeId);
+      return (c.htlcs as unknown[]).length === 0 ? c : undefined;
+    });
+    expect(after.to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n - BigInt(inv.amount_msat));
+    const { payments } = (await node.listsendpays({ payment_hash: inv.payment_hash })) as { payments: RpcObject[] };
+    expect(payments.map((p) => p.status)).toEqual(['complete']);
+    expect(e.count('force_close_requested')).toBe(0);
+  }, 60_000);
+});
