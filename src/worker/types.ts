@@ -1,33 +1,18 @@
 // The page-facing contract of the Worker client (what `startLightningWorker` resolves to). Method
 // and field names are Core Lightning's; errors reject with RpcError { code, message, data }.
 import type { CoreMethods } from '../runtime/client.js';
-import type { ConnectTarget, NodeEvent, RpcObject, RpcParams, RpcValue } from '../runtime/types.js';
+import type { NodeEvent } from '../runtime/types.js';
 import type { PersistenceOutcome } from '../store/persistence.js';
 
 export type { ChainOption, ConnectTarget, NodeEvent, RpcObject, RpcParams, RpcValue, StartOptions } from '../runtime/types.js';
 export type { PersistenceOutcome } from '../store/persistence.js';
 
-/** Core Lightning's methods (CoreMethods: the in-process API has the same), plus the page's own. */
+/**
+ * Core Lightning's methods (CoreMethods: the in-process API has the same; `signal` on waitsendpay/wait
+ * aborts the wait only, never the payment), plus the page's own.
+ */
 export interface LightningClient extends CoreMethods {
   readonly readOnly: boolean;
-  getinfo(): Promise<RpcObject>;
-  connect(target: ConnectTarget | string): Promise<RpcObject>;
-  disconnect(params: { id: string; force?: boolean }): Promise<RpcObject>;
-  listpeers(params?: { id?: string }): Promise<RpcObject>;
-  listpeerchannels(params?: { id?: string }): Promise<RpcObject>;
-  sendpay(params: RpcParams): Promise<RpcObject>;
-  /** `signal` aborts the wait only (rejects with AbortError); the payment is untouched. */
-  waitsendpay(params: RpcParams, options?: { signal?: AbortSignal }): Promise<RpcObject>;
-  listsendpays(params?: RpcParams): Promise<RpcObject>;
-  listpays(params?: RpcParams): Promise<RpcObject>;
-  delpay(params: RpcParams): Promise<RpcObject>;
-  wait(params: RpcParams, options?: { signal?: AbortSignal }): Promise<RpcObject>;
-  decode(params: RpcParams | string): Promise<RpcObject>;
-  createonion(params: RpcParams): Promise<RpcObject>;
-  invoice(params: RpcParams): Promise<RpcObject>;
-  listinvoices(params?: RpcParams): Promise<RpcObject>;
-  /** Any method by name. */
-  call(method: string, params?: RpcParams, options?: { signal?: AbortSignal }): Promise<RpcValue>;
   /** Subscribes to node events; returns an unsubscribe function. */
   subscribe(listener: (event: NodeEvent) => void): Promise<() => void>;
   /** HTLCs currently in flight on our channels (for unload warnings). */
