@@ -200,10 +200,15 @@ export class WorkerPage {
     return started;
   }
 
-  /** Reloads the tab (ending its Worker, whatever state it is in) and starts the node again. */
-  async reload(trust: Daemon[]): Promise<void> {
-    await this.page.reload();
-    await this.page.waitForFunction(() => window.payReady === true);
+  /**
+   * Starts the node again on the same database after its Worker ended: by reloading the tab, or
+   * with a new Worker in the same tab.
+   */
+  async restart(trust: Daemon[], how: 'reload' | 'new-worker'): Promise<void> {
+    if (how === 'reload') {
+      await this.page.reload();
+      await this.page.waitForFunction(() => window.payReady === true);
+    }
     const before = this.id;
     await this.start(trust);
     expect(this.id).toBe(before);
