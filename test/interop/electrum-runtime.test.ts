@@ -85,6 +85,20 @@ async function mine3(node: LightningNodeClient, txid: string): Promise<void> {
   expect(mined).toEqual({ blockheight: ELECTRUM_HEIGHT + 3, mined: [txid] });
 }
 
+async function paidInvoice(node: LightningNodeClient, label: string): Promise<RpcObject> {
+  return until(`invoice ${label} paid`, async () => {
+    const { invoices } = (await node.listinvoices({ label })) as { invoices: RpcObject[] };
+    return invoices[0]?.status === 'paid' ? invoices[0] : undefined;
+  });
+}
+
+function noHtlcs(node: LightningNodeClient, peer: string): Promise<RpcObject> {
+  return until('no HTLC left', async () => {
+    const c = await channelWith(node, peer);
+    return (c.htlcs as unknown[]).length === 0 ? c : undefined;
+  });
+}
+
 /** sendpay over the one channel to Electrum, waitsendpay; returns waitsendpay's result. */
 async function payElectrum(node: LightningNodeClient, e: ElectrumServe, scid: string, inv: ElectrumInvoice, wait = true): Promise<RpcObject> {
   const route = [{ id: e.nodeId, channel: scid, amount_msat: inv.amount_msat, delay: inv.min_final_cltv_expiry }];
@@ -118,13 +132,110 @@ describe('the node against Electrum 4.3.4', () => {
     const done = await payElectrum(node, e, ch.short_channel_id as string, inv);
     expect(done).toMatchObject({ status: 'complete', payment_hash: inv.payment_hash, payment_preimage: inv.preimage, amount_msat: BigInt(inv.amount_msat), destination: e.nodeId });
     await e.waitFor((x) => x.event === 'payment_received_and_settled', 20_000, 'Electrum settled');
-    const after = await until('no HTLC left', async () => {
-      const c = await channelWith(node, e.nodeId);
-      return (c.htlcs as unknown[]).length === 0 ? c : undefined;
-    });
+    const after = await noHtlcs(node, e.nodeId);
     expect(after.to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n - BigInt(inv.amount_msat));
     const { payments } = (await node.listsendpays({ payment_hash: inv.payment_hash })) as { payments: RpcObject[] };
     expect(payments.map((p) => p.status)).toEqual(['complete']);
+    expect(e.count('force_close_requested')).toBe(0);
+  }, 60_000);
+  it('(b) Electrum pays our invoice over a channel opened with push_msat; after disconnect + connect it reestablishes and Electrum’s retry of the paid invoice is refused', async () => {
+    const { node } = await startNode('b');
+    const amount = 25_000_000n;
+    const inv = await node.invoice({ amount_msat: amount, label: 'from-electrum', description: 'Electrum pays us' });
+    const hash = inv.payment_hash as string;
+    // serve --send-payment: once the channel is open (in every session), Electrum pays this.
+    const e = await startElectrum('b2', ['--send-payment', `${hash}:${inv.payment_secret as string}:${amount}`]);
+    const { txid } = await openToElectrum(node, e, `127.0.0.1:${e.port}`, PUSH_MSAT);
+    expect((await channelWith(node, e.nodeId)).to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n - PUSH_MSAT);
+    await mine3(node, txid);
+    await normal(node, e.nodeId);
+
+    const offered = await e.waitFor((x) => x.event === 'htlc_offered', 20_000, 'Electrum’s HTLC');
+    expect(offered).toMatchObject({ amount_msat: Number(amount), payment_hash: hash });
+    const result = await e.waitFor((x) => x.event === 'payment_result', 30_000, 'Electrum’s payment_result');
+    expect(result['success']).toBe(true);
+    const paid = await paidInvoice(node, 'from-electrum');
+    expect(paid).toMatchObject({ status: 'paid', payment_hash: hash, amount_received_msat: amount, payment_preimage: result['preimage'] });
+    const settled = await noHtlcs(node, e.nodeId);
+    expect(settled.to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n - PUSH_MSAT + amount);
+
+    // A clean disconnect and a new connection: channel_reestablish both ways, NORMAL again.
+    await node.disconnect({ id: e.nodeId });
+    await until('peer_connected false', async () => ((await channelWith(node, e.nodeId)).peer_connected === false ? true : undefined));
+    // The harness's mock lnworker forgets a session only after its loop notices the close; a
+    // new session before that would be marked disconnected by the old one's cleanup.
+    await new Promise((r) => setTimeout(r, 1000));
+    const mark = e.events.length;
+    await node.connect(`${e.nodeId}@127.0.0.1:${e.port}`);
+    await e.waitFor((x) => x.event === 'reestablished', 20_000, 'Electrum reestablished', mark);
+    // The new session pays the same invoice again: already paid, so our node fails the HTLC
+    // (incorrect_or_unknown_payment_details, decoded by Electrum from our failure onion).
+    const failed = await e.waitFor((x) => x.event === 'htlc_failed', 20_000, 'the retry failed', mark);
+    expect(failed).toMatchObject({ payment_hash: hash, erring_hop: 0, failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS' });
+    const after = await noHtlcs(node, e.nodeId);
+    expect(after).toMatchObject({ state: 'CHANNELD_NORMAL', peer_connected: true, to_us_msat: settled.to_us_msat });
+    expect(await paidInvoice(node, 'from-electrum')).toMatchObject({ status: 'paid', amount_received_msat: amount });
+    expect(e.count('force_close_requested')).toBe(0);
+  }, 60_000);
+
+  it('(c) the socket dies mid-payment; the node reconnects by itself, the payment completes after channel_reestablish, and Electrum’s payment to us completes after it', async () => {
+    const { node } = await startNode('c');
+    // Our invoice for Electrum's --send-payment, known up front, then deleted: the first session's
+    // attempt finds no invoice and fails; the invoice is made again (same preimage, hence the same
+    // hash and secret) before the reconnection, whose attempt must succeed.
+    const preimage = 'c3'.repeat(32);
+    const amount = 20_000_000n;
+    const first = await node.invoice({ amount_msat: amount, label: 'c-in-1', description: 'Electrum pays us', preimage });
+    await node.call('delinvoice', { label: 'c-in-1', status: 'unpaid' });
+    const hash = first.payment_hash as string;
+    const e = await startElectrum('c3', ['--send-payment', `${hash}:${first.payment_secret as string}:${amount}`]);
+    const relay = new HoldingRelay(e.port);
+    relays.push(relay);
+    const relayAddress = `127.0.0.1:${await relay.listen()}`;
+    const { txid } = await openToElectrum(node, e, relayAddress, PUSH_MSAT);
+    await mine3(node, txid);
+    const ch = await normal(node, e.nodeId);
+    const unknown = await e.waitFor((x) => x.event === 'htlc_failed', 20_000, 'Electrum’s first attempt failed');
+    expect(unknown).toMatchObject({ payment_hash: hash, erring_hop: 0, failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS' });
+    await e.waitFor((x) => x.event === 'payment_result', 20_000, 'Electrum’s first payment_result');
+    const again = await node.invoice({ amount_msat: amount, label: 'c-in-2', description: 'Electrum pays us', preimage });
+    expect([again.payment_hash, again.payment_secret]).toEqual([hash, first.payment_secret]);
+
+    // Our payment: update_add_htlc + commitment_signed reach Electrum, which revokes and signs;
+    // its answers are held in the relay, then the link dies with them.
+    relay.hold();
+    const mark = e.events.length;
+    const inv = e.invoice;
+    await payElectrum(node, e, ch.short_channel_id as string, inv, false);
+    await e.waitFor((x) => x.event === 'recv' && x['type'] === 'commitment_signed', 20_000, 'our commitment_signed at Electrum', mark);
+    await e.waitFor((x) => x.event === 'sent' && x['type'] === 'commitment_signed', 20_000, 'Electrum’s commitment_signed', mark);
+    expect(e.events.slice(mark).some((x) => x.event === 'sent' && x['type'] === 'revoke_and_ack')).toBe(true);
+    expect(relay.heldBytes).toBeGreaterThan(0);
+    const mid = await channelWith(node, e.nodeId);
+    expect((mid.htlcs as RpcObject[]).map((h) => [h.direction, h.payment_hash])).toEqual([['out', inv.payment_hash]]);
+    expect((await node.listsendpays({ payment_hash: inv.payment_hash })).payments).toMatchObject([{ status: 'pending' }]);
+    relay.cut();
+    const cutAt = e.events.length;
+
+    // No connect call: the node dials the relay again on its own (reconnect policy).
+    const done = await node.waitsendpay({ payment_hash: inv.payment_hash, timeout: 40 });
+    expect(done).toMatchObject({ status: 'complete', payment_preimage: inv.preimage });
+    expect(relay.connections).toBe(2);
+    // Electrum learned from our channel_reestablish that its revoke_and_ack was lost: sent again.
+    const later = e.events.slice(cutAt);
+    const resent = later.findIndex((x) => x.event === 'sent' && x['type'] === 'revoke_and_ack');
+    const ours = later.findIndex((x) => x.event === 'recv' && x['type'] === 'revoke_and_ack');
+    expect(later.findIndex((x) => x.event === 'recv' && x['type'] === 'channel_reestablish')).toBeLessThan(resent);
+    expect(resent).toBeLessThan(ours);
+    // (serve logs `reestablished` for channels that existed when a session began: the second one.)
+    expect(e.count('reestablished')).toBe(1);
+    await e.waitFor((x) => x.event === 'payment_received_and_settled', 20_000, 'Electrum settled');
+    // The second session's attempt at our invoice, which exists again now.
+    const paid = await paidInvoice(node, 'c-in-2');
+    expect(paid).toMatchObject({ status: 'paid', payment_hash: hash, amount_received_msat: amount, payment_preimage: preimage });
+    const end = await noHtlcs(node, e.nodeId);
+    expect(end).toMatchObject({ state: 'CHANNELD_NORMAL', peer_connected: true });
+    expect(end.to_us_msat).toBe(BigInt(CAPACITY_SAT) * 1000n - PUSH_MSAT - BigInt(inv.amount_msat) + amount);
     expect(e.count('force_close_requested')).toBe(0);
   }, 60_000);
 });
