@@ -156,10 +156,15 @@ export class ByteReader {
   }
 }
 
-/** Growable big-endian writer. */
+/** Growable writer: big-endian by default (Lightning's wire format), little-endian helpers for Bitcoin's. */
 export class ByteWriter {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   private len = 0;
+
+  constructor(initialCapacity = 64) {
+    this.buf = new Uint8Array(Math.max(1, initialCapacity));
+  }
+
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
@@ -184,6 +189,21 @@ export class ByteWriter {
   }
   u64(v: bigint): this {
     return this.bytes(u64be(v));
+  }
+  u16le(v: number): this {
+    this.ensure(2);
+    this.buf[this.len++] = v & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    return this;
+  }
+  u32le(v: number): this {
+    this.ensure(4);
+    for (let i = 0; i < 4; i++) this.buf[this.len++] = (v >>> (8 * i)) & 0xff;
+    return this;
+  }
+  u64le(v: bigint): this {
+    if (v < 0n || v > 0xffffffffffffffffn) throw new ByteError('u64 out of range');
+    return this.u32le(Number(v & 0xffffffffn)).u32le(Number(v >> 32n));
   }
   bytes(b: Uint8Array): this {
     this.ensure(b.length);

@@ -1,52 +1,14 @@
 // Little-endian reader/writer for Bitcoin's consensus encoding (the project's ByteReader/Writer are
 // big-endian, as Lightning's wire format is). CompactSize ("varint") follows Bitcoin Core: the
 // reader rejects non-minimal encodings so that parse → serialize round-trips byte for byte.
-import type { Bytes } from '../../util/bytes.js';
+import { ByteWriter, type Bytes } from '../../util/bytes.js';
 import { TxError } from '../errors.js';
 
-export class TxWriter {
-  private buf: Uint8Array;
-  private len = 0;
-
-  constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity);
-  }
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  u8(v: number): this {
-    this.ensure(1);
-    this.buf[this.len++] = v & 0xff;
-    return this;
-  }
-
-  u16le(v: number): this {
-    this.ensure(2);
-    this.buf[this.len++] = v & 0xff;
-    this.buf[this.len++] = (v >>> 8) & 0xff;
-    return this;
-  }
-
-  u32le(v: number): this {
-    this.ensure(4);
-    this.buf[this.len++] = v & 0xff;
-    this.buf[this.len++] = (v >>> 8) & 0xff;
-    this.buf[this.len++] = (v >>> 16) & 0xff;
-    this.buf[this.len++] = (v >>> 24) & 0xff;
-    return this;
-  }
-
-  u64le(v: bigint): this {
+/** Bitcoin's consensus encoding on the shared growable writer (little-endian + CompactSize). */
+export class TxWriter extends ByteWriter {
+  override u64le(v: bigint): this {
     if (v < 0n || v > 0xffffffffffffffffn) throw new TxError('OUT_OF_RANGE', 'u64 out of range');
-    this.u32le(Number(v & 0xffffffffn));
-    return this.u32le(Number(v >> 32n));
+    return super.u64le(v);
   }
 
   /** CompactSize, always the minimal form. */
@@ -58,24 +20,9 @@ export class TxWriter {
     return this.u8(0xff).u64le(BigInt(n));
   }
 
-  bytes(b: Uint8Array): this {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-    return this;
-  }
-
   /** Length-prefixed byte string (scripts, witness items). */
   varBytes(b: Uint8Array): this {
     return this.varint(b.length).bytes(b);
-  }
-
-  get length(): number {
-    return this.len;
-  }
-
-  finish(): Bytes {
-    return this.buf.slice(0, this.len);
   }
 }
 
