@@ -129,6 +129,15 @@ export class ElectrumServe {
   }
 }
 
+/** A loopback port that was free a moment ago (websockify needs one up front). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
