@@ -103,6 +103,8 @@ export class ChannelManager {
   private readonly lock = new KeyedMutex();
   private readonly fundWaiters = new Map<string, { resolve: (r: FundResult) => void; reject: (e: Error) => void }>();
   private followUps: ChannelFollowUps | undefined;
+  /** Outbox keys whose follow-up is running now. */
+  private readonly followUpsRunning = new Set<string>();
   private readonly closeWaiters = new Map<string, ((c: ClosingBroadcast) => void)[]>();
   private nextKeyIndex = 0;
   private stopped = false;
@@ -139,12 +141,19 @@ export class ChannelManager {
 
   private async runFollowUp(r: OutboxRecord): Promise<void> {
     if (!this.followUps || this.stopped) return;
-    this.d.log.log('debug', 'follow-up', { kind: r.kind, channel_id: r.channel_id, htlc_id: r.htlc_id });
+    // Replays overlap (start, every reestablish, every channel_ready): a record must not run
+    // again while it runs, nor after it finished since a replay listed it (its commit deleted it).
+    if (this.followUpsRunning.has(r.key)) return;
+    this.followUpsRunning.add(r.key);
     try {
+      if (!(await this.d.store.get(OUTBOX_TABLE.name, r.key))) return;
+      this.d.log.log('debug', 'follow-up', { kind: r.kind, channel_id: r.channel_id, htlc_id: r.htlc_id });
       await this.followUps.handle(r);
     } catch (e) {
       // Left in the outbox: retried when the channel reconnects or at the next start.
       this.d.log.log('warn', 'follow-up deferred', { kind: r.kind, channel_id: r.channel_id, htlc_id: r.htlc_id, error: errorMessage(e) });
+    } finally {
+      this.followUpsRunning.delete(r.key);
     }
   }
 
