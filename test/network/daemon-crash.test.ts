@@ -12,6 +12,12 @@
 //
 // The payer and B live for the whole file; each crash point gets a fresh A (trusting both) with
 // its own channels, so points are independent and several run at once.
+//
+// The payer is crashed too, at the steps of its own dance (payer → H → B, with a fresh payer per
+// point and a long-lived forwarder H): the attempt row and its HTLC are committed together before
+// update_add_htlc leaves (DESIGN §5), so a payer killed just before that commit has nothing to
+// resume (no row, nothing reached H), and one killed at any later step ends complete after its
+// restart, with the preimage, exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcError } from '../../src/rpc/errors.js';
 import { Daemon, assertBuilt, killAll, removeTempRoot } from './support/daemon.js';
@@ -76,13 +82,37 @@ const FEE = 1000n + (AMOUNT * 10n) / 1_000_000n; // A's default policy
 const CAPACITY_SAT = 1_000_000;
 const PUSH = 500_000_000n;
 
+/** Steps of the payer for the same payment (it only talks to its first hop). */
+const PAYER_POINTS = [
+  'before_commit:update_add_htlc',
+  'after_commit:update_add_htlc',
+  'after_send:update_add_htlc',
+  'after_send:commitment_signed',
+  'after_recv:revoke_and_ack',
+  'after_recv:commitment_signed',
+  'after_send:revoke_and_ack',
+  'after_recv:update_fulfill_htlc',
+  'after_recv:commitment_signed:2',
+  'after_send:revoke_and_ack:2',
+  'after_send:commitment_signed:2',
+  'after_recv:revoke_and_ack:2',
+];
+
 let payer: Daemon;
 let b: Daemon;
+/** The forwarder of the payer-crash points, and its channel to B (B funded it, pushing half). */
+let h: Daemon;
+let bh: ChannelPair;
+/** Payments B received over H–B (one per payer point that got that far). */
+let paidThroughH = 0n;
 
 beforeAll(async () => {
   assertBuilt();
   payer = await Daemon.start({ name: 'payer' });
   b = await Daemon.start({ name: 'B' });
+  h = await Daemon.start({ name: 'H', zeroconfFrom: [b.id] });
+  await connect(b, h);
+  bh = await openChannel(b, h, CAPACITY_SAT, PUSH);
 });
 
 afterAll(async () => {
@@ -232,6 +262,78 @@ async function crashAndRecover(point: string): Promise<void> {
     if (a.alive) await a.kill();
   }
 }
+
+async function crashPayerAndRecover(point: string): Promise<void> {
+  let p = await Daemon.start({ name: `payer@${point.replace(/:/g, '-')}`, zeroconfFrom: [h.id], crashAt: point });
+  try {
+    await connect(p, h);
+    // H funds H–payer and pushes half, so the payer can pay (and H needs no trust in it).
+    const hp = await openChannel(h, p, CAPACITY_SAT, PUSH);
+    const label = `payer-crash-${point}`;
+    const inv = await invoice(b, AMOUNT, label);
+    const route: Hop[] = [
+      { id: h.id, channel: hp.aliasAt(p), amount_msat: AMOUNT + FEE, delay: 18 + 34 },
+      { id: b.id, channel: bh.aliasAt(h), amount_msat: AMOUNT, delay: 18 },
+    ];
+    // The payer may die inside this very call (its HTLC leaves while sendpay runs).
+    const sending = p.call('sendpay', { route, payment_hash: inv.payment_hash, payment_secret: inv.payment_secret }).catch((e: unknown) => e);
+    const exit = await withTimeout(p.exited, 30_000, `the payer did not crash at ${point}`);
+    expect(exit.signal, `the payer's exit at ${point}`).toBe('SIGKILL');
+    await sending;
+
+    p = await p.restart();
+    await connect(p, h);
+    await reestablished(hp, p);
+
+    if (point === 'before_commit:update_add_htlc') {
+      // Killed before the commit that carries both the row and the HTLC: neither exists, and H
+      // never saw an HTLC. The payment was never attempted (208); paying now works.
+      expect(await sendpays(p, inv.payment_hash)).toEqual([]);
+      await expect(p.call('waitsendpay', { payment_hash: inv.payment_hash, timeout: 0 })).rejects.toMatchObject({ code: 208 });
+      expect((await channelById(h, hp.channel_id))!.htlcs).toEqual([]);
+      expect((await invoiceRow(b, label)).status).toBe('unpaid');
+      expect((await p.call('sendpay', { route, payment_hash: inv.payment_hash, payment_secret: inv.payment_secret })).status).toBe('pending');
+    }
+    const done = await p.call('waitsendpay', { payment_hash: inv.payment_hash, timeout: 60 });
+    expect(done.status).toBe('complete');
+
+    const paid = await invoiceRow(b, label);
+    expect(paid.status).toBe('paid');
+    paidThroughH += msat(paid.amount_received_msat);
+    expect(msat(paid.amount_received_msat)).toBe(AMOUNT);
+    const rows = await sendpays(p, inv.payment_hash);
+    expect(rows.map((r) => r.status)).toEqual(['complete']);
+    expect(rows[0]).toMatchObject({ payment_preimage: paid.payment_preimage });
+    const fw = (await forwards(h)).filter((f) => f.in_channel === hp.aliasAt(h));
+    expect(fw.map((f) => f.status), jsonText(fw)).toEqual(['settled']);
+
+    const bal = await settledBalances(hp, p);
+    expect(bal.funder).toBe(hp.capacityMsat - PUSH + AMOUNT + FEE);
+    expect(bal.fundee).toBe(PUSH - AMOUNT - FEE);
+
+    const again = await p.call('sendpay', { route, payment_hash: inv.payment_hash, payment_secret: inv.payment_secret });
+    expect(again).not.toHaveProperty('message');
+    expect(again).toMatchObject({ status: 'complete', payment_preimage: paid.payment_preimage });
+    expect(await sendpays(p, inv.payment_hash)).toEqual(rows);
+    await p.stop();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`${msg}\n${p.logTail(60)}`, { cause: e });
+  } finally {
+    if (p.alive) await p.kill();
+  }
+}
+
+describe('SIGKILL of the payer mid-payment, then restart on the same data dir', () => {
+  describe.concurrent('payer → H → B', () => {
+    for (const point of PAYER_POINTS) it(point, { timeout: 240_000 }, () => slots.run(() => crashPayerAndRecover(point)));
+  });
+  it('afterwards H–B, shared by every payer point, holds no HTLC and moved exactly what B received', async () => {
+    const bal = await settledBalances(bh, h);
+    expect(bal.funder).toBe(bh.capacityMsat - PUSH + paidThroughH);
+    expect(bal.fundee).toBe(PUSH - paidThroughH);
+  });
+});
 
 describe('SIGKILL of the forwarder mid-payment, then restart on the same data dir', () => {
   describe.concurrent('add phase (payer → A → B)', () => {

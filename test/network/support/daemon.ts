@@ -62,12 +62,20 @@ export function removeTempRoot(): void {
   tempRoot = undefined;
 }
 
-/** Refuses to test a missing or stale build: the daemons run dist/, not src/. */
+let warnedStale = false;
+
+/**
+ * The daemons run dist/, not src/: refuses a missing build and warns about one older than src/
+ * (a warning only: in a shared working tree src/ may change while `npm test` runs).
+ */
 export function assertBuilt(): void {
   if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: run \`npm run build\` first`);
   const built = statSync(CLI_MAIN).mtimeMs;
   const newest = newestMtime(resolve(REPO_ROOT, 'src'));
-  if (newest > built + 1000) throw new Error(`dist/node is older than src/: run \`npm run build\` first`);
+  if (newest > built + 1000 && !warnedStale) {
+    warnedStale = true;
+    process.stderr.write(`warning: dist/node is older than src/ (these tests run the built daemon): run \`npm run build\`\n`);
+  }
 }
 
 function newestMtime(dir: string): number {
