@@ -12,6 +12,8 @@ import { HostListeners } from './host-listeners.js';
 import { InFlightWatch } from './in-flight-watch.js';
 import type { HostListener, NodeInfo, StartReply, WorkerApi } from './protocol.js';
 
+const CLOSED_BY_PAGE = 'closed by the page';
+
 export type CreateNode = (opts: BrowserNodeOptions) => Promise<LightningNodeApi>;
 
 export class WorkerHost implements WorkerApi {
@@ -23,6 +25,7 @@ export class WorkerHost implements WorkerApi {
   private readonly listeners = new HostListeners();
   private readonly inFlightWatch: InFlightWatch;
   private unsubscribeNode: (() => void) | undefined;
+  private closingByPage = false;
 
   constructor(
     private readonly createNode: CreateNode,
@@ -101,14 +104,15 @@ export class WorkerHost implements WorkerApi {
 
   async close(): Promise<void> {
     const node = this.node;
+    this.closingByPage = true;
     if (this.stopReason !== undefined || node === undefined) {
-      this.stopped('closed by the page');
+      this.stopped(CLOSED_BY_PAGE);
       return;
     }
     try {
       await node.close();
     } finally {
-      this.stopped('closed by the page');
+      this.stopped(CLOSED_BY_PAGE);
     }
   }
 
@@ -142,12 +146,14 @@ export class WorkerHost implements WorkerApi {
    */
   stopped(reason: string): void {
     if (this.stopReason !== undefined) return;
-    this.stopReason = reason;
+    // Closing the node makes it report its own stop ('closed', through onStop) before close()
+    // returns: while the page closes it, that stop is the page's close.
+    this.stopReason = this.closingByPage ? CLOSED_BY_PAGE : reason;
     this.inFlightWatch.stop();
     this.unsubscribeNode?.();
     const err = this.stopError();
     for (const reject of [...this.stopListeners]) reject(err);
-    this.listeners.emit({ type: 'stopped', reason });
+    this.listeners.emit({ type: 'stopped', reason: this.stopReason });
     this.listeners.removeAll();
   }
 
