@@ -83,13 +83,17 @@ const CASES: Case[] = [
   // The fulfill arrived (its preimage is kept at once); the fail arrived (not committed yet).
   { point: 'after_recv:update_fulfill_htlc', outcome: 'complete', inSendpay: false, afterRestart: 'complete', forwardedWhileDown: true },
   { point: 'after_recv:update_fail_htlc', outcome: 'failed', inSendpay: false, afterRestart: 'pending', forwardedWhileDown: true },
+  // Settling the fail: our revoke_and_ack sent (the removal not irrevocable yet), then A's final
+  // revoke_and_ack received (the removal irrevocable, the attempt not yet marked failed).
+  { point: 'after_send:revoke_and_ack:2', outcome: 'failed', inSendpay: false, afterRestart: 'pending', forwardedWhileDown: true },
+  { point: 'after_recv:revoke_and_ack:2', outcome: 'failed', inSendpay: false, afterRestart: 'failed', forwardedWhileDown: true },
 ];
 
 const randomHex = (): string => [...crypto.getRandomValues(new Uint8Array(32))].map((x) => x.toString(16).padStart(2, '0')).join('');
 
 test.describe('a payment survives the Worker dying at each step', () => {
   for (const c of CASES) {
-    test(`${c.point}: ${c.outcome === 'complete' ? 'a payment B accepts' : 'a payment B refuses'} ends ${c.outcome} once after the reload`, async ({ context }) => {
+    test(`${c.point}: ${c.outcome === 'complete' ? 'a payment B accepts ends complete once after a reload' : 'a payment B refuses ends failed once in a new Worker'}`, async ({ context }) => {
       const { w, ch } = await fundedWorker(context, `crash-${c.outcome}`, [net.a], { crashAt: c.point, pushMsat: PUSH });
       const label = unique('crash');
       // B refuses a hash it has no invoice for (203, WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS).
@@ -99,7 +103,7 @@ test.describe('a payment survives the Worker dying at each step', () => {
       const params = { route: hops, payment_hash: hash, payment_secret: inv.payment_secret };
 
       const run: CrashRun = await w.page.evaluate(([p]) => window.pay.crashRun(p, 60_000), [params] as const);
-      expect(run.crashPoints).toEqual([c.point]);
+      expect(run.crashPoints).toEqual([c.point.replace(/:\d+$/, '')]);
       expect(run.stopped).toMatch(/^the Worker did not answer for \d+ s$/);
       const ended = { ok: false, rpcError: true, code: -5, message: `lightning-worker stopped: ${run.stopped}` };
       if (c.inSendpay) {
@@ -134,6 +138,10 @@ test.describe('a payment survives the Worker dying at each step', () => {
         expect(restarted[0]!.payment_preimage).toBe(String((await invoiceRow(net.b, label)).payment_preimage));
         expect(await w.ok('sendpay', params)).toEqual(restarted[0]);
       }
+      if (c.afterRestart === 'failed') {
+        // The failure was kept with the removal: failed without A, replayed from storage.
+        expect(await w.err('waitsendpay', { payment_hash: hash })).toMatchObject({ code: 203, data: { status: 'failed', erring_index: 2, erring_node: net.b.id } });
+      }
       if (c.afterRestart === 'pending') {
         // Repeated while pending (same group): the existing row with the monitor message, no new attempt (P-6).
         expect(await w.ok('sendpay', { ...params, groupid: 1 })).toEqual({ message: 'Monitor status with listpays or waitsendpay', ...restarted[0] });
@@ -160,8 +168,11 @@ test.describe('a payment survives the Worker dying at each step', () => {
         expect(b).toMatchObject({ status: 'paid', amount_received_msat: Number(AMOUNT) });
       } else {
         expect(waited).toMatchObject({ ok: false, code: 203, message: 'failed: WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS (reply from remote)' });
-        // Answered live (the row resolved while waiting): the data shows the row as it was (F-7).
-        expect(waited.ok === false && waited.data).toMatchObject({ status: c.afterRestart, erring_index: 2, failcode: 16399, erring_node: net.b.id });
+        const data = waited.ok === false ? waited.data : undefined;
+        expect(data).toMatchObject({ erring_index: 2, failcode: 16399, erring_node: net.b.id });
+        // Answered live, the data shows the row as it was (pending, F-7); answered from storage
+        // (the failure came back before the call), the failed row.
+        expect(c.afterRestart === 'failed' ? ['failed'] : ['pending', 'failed']).toContain(data!.status);
         expect(row).not.toHaveProperty('payment_preimage');
         expect(b.status).toBe('unpaid');
       }
