@@ -147,16 +147,20 @@ function alive(pid: number): boolean {
   }
 }
 
+const CUT_GRACE_MS = 1000;
+
 /**
  * Loopback relay to Electrum's port. While `hold()` is on, bytes from Electrum are kept instead of
  * delivered; `cut()` closes both sides and drops them, as if the link died with Electrum's
- * messages still on the way. Closing either side closes the other.
+ * messages still on the way. Closing either side closes the other. Connections accepted within
+ * a second of a cut reach Electrum only when that second is over.
  */
 export class HoldingRelay {
   private server: Server | undefined;
   private readonly pairs = new Set<{ node: Socket; peer: Socket }>();
   private holding = false;
   private held: Buffer[] = [];
+  private lastCut = 0;
   connections = 0;
 
   constructor(private readonly targetPort: number) {}
@@ -170,6 +174,15 @@ export class HoldingRelay {
 
   private onConnection(node: Socket): void {
     this.connections++;
+    // serve's mock lnworker marks the channel disconnected when an old session's loop ends, even
+    // if a new session started meanwhile: give it a moment after a cut before dialling Electrum.
+    node.pause();
+    const wait = Math.max(0, this.lastCut + CUT_GRACE_MS - Date.now());
+    setTimeout(() => this.pipe(node), wait);
+  }
+
+  private pipe(node: Socket): void {
+    if (node.destroyed) return;
     const peer = connect(this.targetPort, '127.0.0.1');
     const pair = { node, peer };
     this.pairs.add(pair);
@@ -187,6 +200,7 @@ export class HoldingRelay {
     peer.on('close', end);
     node.on('error', end);
     peer.on('error', end);
+    node.resume();
   }
 
   /** From now on, what Electrum sends stays here. */
@@ -201,6 +215,7 @@ export class HoldingRelay {
 
   /** Closes every connection, dropping what was held; later connections relay normally. */
   cut(): void {
+    this.lastCut = Date.now();
     this.holding = false;
     this.held = [];
     for (const p of [...this.pairs]) {
