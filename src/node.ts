@@ -1,17 +1,14 @@
-// `lightning-worker/node`: the node in-process on Node.js, with the same methods as the page's
-// Worker client. `connect` takes `id@host:port` (TCP) or `{ id, url }` (WebSocket, direct or
-// through a proxy dialect). With `dataDir` the node keeps its seed and its journal there (the
-// daemon's layout); without it, everything lives in memory.
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { initCryptoNode } from './crypto/node.js';
-import { openFileStore } from './store/file.js';
+// `lightning-worker/node`: the node in-process — on Node.js, Deno and Cloudflare Workers — with
+// the same methods as the page's Worker client. `connect` takes `id@host:port` (TCP) or
+// `{ id, url }` (WebSocket, direct or through a proxy dialect). With `dataDir` the node keeps its
+// seed and its journal there (the daemon's layout); without it, everything lives in memory.
+// Node-only pieces (files, TCP, listeners) load lazily, so edge runtimes never import node:*.
+import { initCrypto, type WasmSource } from './crypto/init.js';
 import { openMemoryStore } from './store/memory.js';
 import type { Store } from './store/types.js';
-import { nodeDialer } from './net/dial-node.js';
-import { listenTcp, listenWebSocket, type Listener } from './net/listen-node.js';
+import type { Listener } from './net/listen-node.js';
 import type { Dialer } from './net/dial.js';
+import { webSocketDialer } from './net/dial-browser.js';
 import { createChainSource, parseChainFlag, type ChainSource, type ChainSpec } from './chain/index.js';
 import type { Network } from './chain/types.js';
 import { LightningNode, type NodeOptions } from './runtime/node.js';
@@ -49,6 +46,11 @@ export interface CreateLightningNodeOptions {
   channelPolicy?: NodeOptions['channelPolicy'];
   peerTiming?: NodeOptions['peerTiming'];
   developer?: boolean;
+  /**
+   * The WASM crypto module. Default: read from the package on Node/Deno. Cloudflare Workers must
+   * pass the `WebAssembly.Module` their bundler gives for `lightning.wasm`.
+   */
+  wasm?: WasmSource;
   /** Crash-safety tests only: "NAME[:N],…" (see runtime/crash-points.ts); kills the process there. */
   crashAt?: string;
   /** DEV-ONLY test hooks (see NodeOptions.dev); never set in production. */
@@ -70,8 +72,13 @@ function isChainSource(c: unknown): c is ChainSource {
   return typeof c === 'object' && c !== null && 'tipHeight' in c && 'broadcast' in c;
 }
 
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
 /** Reads DATA_DIR/hsm_secret, creating it (mode 0600) on first start. */
 export async function loadOrCreateSeed(dataDir: string): Promise<Uint8Array> {
+  const { readFile, writeFile, chmod } = await import('node:fs/promises');
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
   const path = join(dataDir, 'hsm_secret');
   if (existsSync(path)) {
     const b = new Uint8Array(await readFile(path));
@@ -91,13 +98,13 @@ function hostPort(s: string): { host: string; port: number } {
 }
 
 export async function createLightningNode(opts: CreateLightningNodeOptions = {}): Promise<LightningNodeClient> {
-  await initCryptoNode();
+  if (opts.wasm !== undefined) await initCrypto(opts.wasm);
+  else if (isNode) await (await import('./crypto/node.js')).initCryptoNode();
+  else await initCrypto();
   const network = opts.network ?? 'regtest';
-  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  if (opts.dataDir) await (await import('node:fs/promises')).mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const seed = opts.seed ?? (opts.dataDir ? await loadOrCreateSeed(opts.dataDir) : newSeed());
-  const store =
-    opts.store ??
-    (opts.dataDir ? await openFileStore({ name: join(opts.dataDir, 'db'), schema: NODE_SCHEMA }) : await openMemoryStore({ name: 'node', schema: NODE_SCHEMA }));
+  const store = opts.store ?? (opts.dataDir ? await openDataDirStore(opts.dataDir) : await openMemoryStore({ name: 'node', schema: NODE_SCHEMA }));
   const chainOpt = opts.chain ?? 'static';
   const chain = isChainSource(chainOpt) ? chainOpt : createChainSource(typeof chainOpt === 'string' ? parseChainFlag(chainOpt) : chainOpt, network);
 
@@ -108,7 +115,8 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
     store,
     seed,
     chain,
-    dialer: opts.dialer ?? nodeDialer,
+    // TCP and WebSocket on Node; WebSocket only elsewhere (edge runtimes reach TCP nodes via a proxy).
+    dialer: opts.dialer ?? (isNode ? (await import('./net/dial-node.js')).nodeDialer : webSocketDialer()),
     ...(opts.alias !== undefined ? { alias: opts.alias } : {}),
     ...(opts.zeroconfFrom ? { zeroconfFrom: opts.zeroconfFrom } : {}),
     ...(opts.log ? { log: opts.log } : {}),
@@ -123,12 +131,16 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
     ...(opts.dev ? { dev: opts.dev } : {}),
   });
   try {
+    const listening = opts.listen?.tcp?.length || opts.listen?.ws?.length ? await import('./net/listen-node.js') : undefined;
+    const { listenTcp, listenWebSocket } = listening ?? { listenTcp: undefined, listenWebSocket: undefined };
     for (const t of opts.listen?.tcp ?? []) {
+      if (!listenTcp) break;
       const l = await listenTcp(hostPort(t), (s) => node.accept(s));
       listeners.push(l);
       bindings.push({ type: hostPort(t).host.includes(':') ? 'ipv6' : 'ipv4', address: hostPort(t).host, port: l.port });
     }
     for (const w of opts.listen?.ws ?? []) {
+      if (!listenWebSocket) break;
       const l = await listenWebSocket(hostPort(w), (s) => node.accept(s));
       listeners.push(l);
       bindings.push({ type: 'websocket', address: hostPort(w).host, port: l.port });
@@ -152,4 +164,10 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
       await node.close();
     },
   };
+}
+
+async function openDataDirStore(dataDir: string): Promise<Store> {
+  const { join } = await import('node:path');
+  const { openFileStore } = await import('./store/file.js');
+  return openFileStore({ name: join(dataDir, 'db'), schema: NODE_SCHEMA });
 }
