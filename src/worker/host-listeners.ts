@@ -1,12 +1,16 @@
 // The page's subscriptions inside the Worker. Each listener is a Comlink proxy: calling it posts a
 // message and returns a promise that rejects once the page side is gone (tab closed, proxy
 // released). Such a listener is dropped rather than retried, and one bad listener never stops
-// the others.
+// the others. Node events raised before the page subscribed (payments settled by the start-up
+// recovery) are kept, up to a bound, for the first subscriber.
 import * as Comlink from 'comlink';
 import type { HostEvent, HostListener } from './protocol.js';
 
+const MAX_UNHEARD = 256;
+
 export class HostListeners {
   private readonly listeners = new Set<HostListener>();
+  private unheard: HostEvent[] = [];
 
   get size(): number {
     return this.listeners.size;
@@ -14,10 +18,19 @@ export class HostListeners {
 
   add(listener: HostListener): () => void {
     this.listeners.add(listener);
+    const backlog = this.unheard;
+    this.unheard = [];
+    for (const e of backlog) this.send(listener, e);
     return () => this.remove(listener);
   }
 
   emit(event: HostEvent): void {
+    if (this.listeners.size === 0) {
+      if (event.type !== 'node') return; // state notices (in-flight counts) are only news live
+      this.unheard.push(event);
+      if (this.unheard.length > MAX_UNHEARD) this.unheard.shift();
+      return;
+    }
     for (const l of [...this.listeners]) this.send(l, event);
   }
 
