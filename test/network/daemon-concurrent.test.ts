@@ -2,9 +2,9 @@
 // then every waitsendpay. All settle, and both ends of each channel agree afterwards (balances sum
 // to the capacity, moved by exactly what was paid plus A's fees; no HTLC left).
 //
-// Both ends announce max_accepted_htlcs 30 (Core Lightning's default; the daemon has no option to
-// change it), so one direction of a channel never carries more than 30 HTLCs: 50 at once over
-// one channel are 25 in each direction, and the forwarded batch is 30.
+// A accepts up to 60 HTLCs per channel (--max-concurrent-htlcs; Core Lightning's default is 30), so
+// 50 can be in flight in one direction; the two-way case carries 25 each way, and the forwarded
+// batch is 30 (B keeps the default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon, assertBuilt, killAll, removeTempRoot } from './support/daemon.js';
 import { channelById, connect, forwards, invoice, msat, noHtlcsLeft, openChannel, type ChannelPair, type Hop } from './support/lightning.js';
@@ -21,7 +21,7 @@ const fee = (amount: bigint): bigint => 1000n + (amount * 10n) / 1_000_000n; // 
 beforeAll(async () => {
   assertBuilt();
   payer = await Daemon.start({ name: 'payer' });
-  a = await Daemon.start({ name: 'A', zeroconfFrom: [payer.id] });
+  a = await Daemon.start({ name: 'A', zeroconfFrom: [payer.id], maxConcurrentHtlcs: 60 });
   b = await Daemon.start({ name: 'B', zeroconfFrom: [a.id] });
   await connect(payer, a);
   await connect(a, b);
@@ -58,6 +58,21 @@ async function paidInvoices(n: Daemon, prefix: string): Promise<JsonObject[]> {
 }
 
 describe('HTLCs in flight at once', () => {
+  it('50 from the payer to A over one channel, all in flight together, all settle', { timeout: 180_000 }, async () => {
+    const before = await balances(payerA);
+    const amount = 2_000_000n;
+    const invs = await Promise.all(Array.from({ length: 50 }, (_, i) => invoice(a, amount, `fifty-${i}`)));
+    const hop: Hop = { id: a.id, channel: payerA.aliasAt(payer), amount_msat: amount, delay: 18 };
+    const sends = invs.map((inv) => payer.call('sendpay', { route: [hop], payment_hash: inv.payment_hash, payment_secret: inv.payment_secret }));
+    for (const s of await Promise.all(sends)) expect(s.status).toBe('pending');
+    const done = await allComplete(payer, invs.map((x) => x.payment_hash));
+    expect(done.map((d) => d.status)).toEqual(Array(50).fill('complete'));
+    expect((await paidInvoices(a, 'fifty-')).length).toBe(50);
+    const after = await balances(payerA);
+    expect(before.funder - after.funder).toBe(50n * amount);
+    expect(after.fundee - before.fundee).toBe(50n * amount);
+  });
+
   it('50 over the payer–A channel, 25 each way, all settle and both ends agree', { timeout: 180_000 }, async () => {
     const before = await balances(payerA);
     const toA = 5_000_000n;

@@ -25,6 +25,8 @@ export interface DaemonOptions {
   feeBase?: number;
   feePpm?: number;
   cltvDelta?: number;
+  /** --max-concurrent-htlcs: HTLCs this node accepts in flight per channel. */
+  maxConcurrentHtlcs?: number;
   /** LW_CRASH_AT for this process only. */
   crashAt?: string;
   /** Also listen on WebSocket. */
@@ -142,6 +144,7 @@ export class Daemon {
     if (opts.feeBase !== undefined) args.push('--fee-base', String(opts.feeBase));
     if (opts.feePpm !== undefined) args.push('--fee-ppm', String(opts.feePpm));
     if (opts.cltvDelta !== undefined) args.push('--cltv-delta', String(opts.cltvDelta));
+    if (opts.maxConcurrentHtlcs !== undefined) args.push('--max-concurrent-htlcs', String(opts.maxConcurrentHtlcs));
     args.push('--alias', opts.name, '--log-level', 'debug');
     const env = { ...process.env };
     delete env.LW_CRASH_AT;
