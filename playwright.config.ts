@@ -7,6 +7,9 @@ const port = Number(process.env.LW_TEST_HTTP_PORT ?? 5179);
 export default defineConfig({
   testDir: 'test/browser',
   testMatch: '**/*.spec.ts',
+  // Playwright empties its output folder at the start of a run: keep it apart from test-results/,
+  // where vitest's JSON report (read by scripts/test-summary.mjs) was written just before.
+  outputDir: 'test-results/playwright',
   timeout: 120_000,
   fullyParallel: false,
   workers: 1,

@@ -64,7 +64,7 @@ async function startOnce(opts: StartOptions, crashAt?: string): Promise<Lightnin
     if (m && m.type === 'lw-test-crash-point' && typeof m.name === 'string') crashPoints.push(m.name);
   });
   // A spinning Worker is noticed after a few seconds instead of the default 15.
-  return attachLightningWorker(worker, { ...opts, crashAt }, { watchdog: { intervalMs: 250, timeoutMs: 3000 } });
+  return attachLightningWorker(worker, { ...opts, crashAt }, { watchdog: { intervalMs: 250, timeoutMs: 6000 } });
 }
 
 const pay = {
