@@ -21,7 +21,7 @@ export const NODE_USAGE = `usage: lightning-worker node --data-dir DIR [options]
   --fee-base MSAT          forwarding fee base (default 1000)
   --fee-ppm N              forwarding fee, parts per million (default 10)
   --cltv-delta N           our cltv_expiry_delta (default 34)
-  --max-concurrent-htlcs N HTLCs we accept in flight per channel (default 30, at most 483)
+  --max-concurrent-htlcs N HTLCs we accept in flight per channel (5..483, default 30)
   --log-level LEVEL        debug | info | warn | error (default info; logs go to stderr)
 `;
 
@@ -85,7 +85,8 @@ export function parseNodeArgs(argv: string[]): NodeArgs {
         break;
       case '--max-concurrent-htlcs': {
         const n = int(value(), flag);
-        if (n < 1 || n > 483) throw new Error(`${flag} must be between 1 and 483`);
+        // Below 5 peers (BOLT 2 implementations, ourselves included) refuse the channel.
+        if (n < 5 || n > 483) throw new Error(`${flag} must be between 5 and 483`);
         o.channelPolicy = { ...o.channelPolicy, max_accepted_htlcs: n };
         break;
       }

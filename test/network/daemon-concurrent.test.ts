@@ -3,8 +3,9 @@
 // to the capacity, moved by exactly what was paid plus A's fees; no HTLC left).
 //
 // A accepts up to 60 HTLCs per channel (--max-concurrent-htlcs; Core Lightning's default is 30), so
-// 50 can be in flight in one direction; the two-way case carries 25 each way, and the forwarded
-// batch is 30 (B keeps the default).
+// 50 can be in flight towards it at once (an MPP payment in 50 parts, which A holds until the last
+// part arrives); the two-way case carries 25 each way, and the forwarded batch is 30 (B keeps the
+// default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon, assertBuilt, killAll, removeTempRoot } from './support/daemon.js';
 import { channelById, connect, forwards, invoice, msat, noHtlcsLeft, openChannel, type ChannelPair, type Hop } from './support/lightning.js';
@@ -58,19 +59,29 @@ async function paidInvoices(n: Daemon, prefix: string): Promise<JsonObject[]> {
 }
 
 describe('HTLCs in flight at once', () => {
-  it('50 from the payer to A over one channel, all in flight together, all settle', { timeout: 180_000 }, async () => {
+  it('50 parts of one MPP payment from the payer to A: A holds all 50 in flight until the last arrives, then settles them', { timeout: 180_000 }, async () => {
     const before = await balances(payerA);
-    const amount = 2_000_000n;
-    const invs = await Promise.all(Array.from({ length: 50 }, (_, i) => invoice(a, amount, `fifty-${i}`)));
-    const hop: Hop = { id: a.id, channel: payerA.aliasAt(payer), amount_msat: amount, delay: 18 };
-    const sends = invs.map((inv) => payer.call('sendpay', { route: [hop], payment_hash: inv.payment_hash, payment_secret: inv.payment_secret }));
+    // Parts above the dust limit, so dust exposure does not cap them first.
+    const part = 5_000_000n;
+    const total = 50n * part;
+    const inv = await invoice(a, total, 'fifty-parts');
+    const [viaPayer, viaA] = [await channelById(payer, payerA.channel_id), await channelById(a, payerA.channel_id)];
+    expect(viaA!.max_accepted_htlcs).toBe(60);
+    expect(viaPayer!.max_accepted_htlcs).toBe(30);
+    const hop: Hop = { id: a.id, channel: payerA.aliasAt(payer), amount_msat: part, delay: 18 };
+    // A receives a part only into its MPP set and fulfills none before the set reaches total_msat,
+    // so the 50th part is added while the other 49 are still in flight on the channel.
+    const sends = Array.from({ length: 50 }, (_, i) =>
+      payer.call('sendpay', { route: [hop], payment_hash: inv.payment_hash, payment_secret: inv.payment_secret, amount_msat: total, partid: i + 1, groupid: 1 }),
+    );
     for (const s of await Promise.all(sends)) expect(s.status).toBe('pending');
-    const done = await allComplete(payer, invs.map((x) => x.payment_hash));
+    const done = await Promise.all(Array.from({ length: 50 }, (_, i) => payer.call('waitsendpay', { payment_hash: inv.payment_hash, partid: i + 1, groupid: 1, timeout: 120 })));
     expect(done.map((d) => d.status)).toEqual(Array(50).fill('complete'));
-    expect((await paidInvoices(a, 'fifty-')).length).toBe(50);
+    const row = (await paidInvoices(a, 'fifty-parts'))[0]!;
+    expect(msat(row.amount_received_msat)).toBe(total);
     const after = await balances(payerA);
-    expect(before.funder - after.funder).toBe(50n * amount);
-    expect(after.fundee - before.fundee).toBe(50n * amount);
+    expect(before.funder - after.funder).toBe(total);
+    expect(after.fundee - before.fundee).toBe(total);
   });
 
   it('50 over the payer–A channel, 25 each way, all settle and both ends agree', { timeout: 180_000 }, async () => {

@@ -22,11 +22,11 @@ describe('lightning-worker node flags', () => {
     expect(logLevel).toBe('debug');
   });
 
-  it('--max-concurrent-htlcs sets how many HTLCs we accept per channel (1..483)', () => {
+  it('--max-concurrent-htlcs sets how many HTLCs we accept per channel (5..483)', () => {
     expect(parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '60']).options.channelPolicy).toEqual({ max_accepted_htlcs: 60 });
     expect(parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs=483']).options.channelPolicy).toEqual({ max_accepted_htlcs: 483 });
-    expect(() => parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '484'])).toThrow('--max-concurrent-htlcs must be between 1 and 483');
-    expect(() => parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '0'])).toThrow('--max-concurrent-htlcs must be between 1 and 483');
+    expect(() => parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '484'])).toThrow('--max-concurrent-htlcs must be between 5 and 483');
+    expect(() => parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '4'])).toThrow('--max-concurrent-htlcs must be between 5 and 483');
     expect(() => parseNodeArgs(['--data-dir', 'd', '--max-concurrent-htlcs', '-3'])).toThrow('--max-concurrent-htlcs must be a non-negative integer');
   });
 
