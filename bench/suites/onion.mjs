@@ -30,8 +30,10 @@ async function loadPureJs() {
 async function nodeRun(dist) {
   const crypto = await import(pathToFileURL(join(dist, 'crypto/index.js')).href);
   const onion = await import(pathToFileURL(join(dist, 'onion/index.js')).href);
-  if (typeof crypto.initCrypto === 'function') await crypto.initCrypto();
-  if (!crypto.hasSecp256k1Backend()) return { skipped: 'no production secp256k1 backend in this build (WASM loader missing)' };
+  // Node cannot fetch the file: URL initCrypto() defaults to (which would also point at
+  // dist/wasm/): the Node loader reads the package's wasm/lightning.wasm from disk.
+  const { initCryptoNode } = await import(pathToFileURL(join(dist, 'crypto/node.js')).href);
+  await initCryptoNode();
   const { sphinxBuildPureJs } = await loadPureJs();
 
   const keys = Array.from({ length: 20 }, (_, i) => new Uint8Array(32).fill(0x20 + i));
