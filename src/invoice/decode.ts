@@ -1,7 +1,8 @@
 // BOLT 11 reader. Enforces the spec's MUST-fail rules with typed reasons, skips what the spec
 // says to skip, verifies the signature (against `n` when present) or recovers the payee.
 import { bech32 } from '@scure/base';
-import { isValidPubkey, recoverPubkey, sha256, verifyCompact } from '../crypto/secp256k1.js';
+import { CryptoError } from '../crypto/errors.js';
+import { isValidPubkey, normalizeS, recoverPubkey, sha256, verifyCompact } from '../crypto/secp256k1.js';
 import { concatBytes, fromUtf8, utf8 } from '../util/bytes.js';
 import type { Scid } from '../types.js';
 import { parseHrpAmount } from './amount.js';
@@ -177,7 +178,7 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
     payee_explicit = true;
     // With n present the signature must verify against it and be low-S.
     if (!verifyCompact(signature, msgHash, payee)) {
-      const highS = verifyCompactHighS(signature);
+      const highS = verifiesOnlyAsHighS(signature, msgHash, payee);
       fail(highS ? 'HIGH_S_SIGNATURE' : 'BAD_SIGNATURE', highS ? 'signature is not low-S while an n field is present' : 'signature does not verify against the n field');
     }
   } else {
@@ -215,11 +216,24 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
 
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
-/** s > n/2: the signature would verify after normalisation but BOLT 11 forbids it with n. */
-function verifyCompactHighS(sig: Uint8Array): boolean {
+/**
+ * True when `sig` has s > n/2 and its low-S twin verifies against `pubkey`: a genuine signature
+ * that BOLT 11 refuses only for its form while n is present. A high-S signature that does not
+ * verify either way is just a bad signature, and is reported as one.
+ */
+function verifiesOnlyAsHighS(sig: Uint8Array, msgHash: Uint8Array, pubkey: Uint8Array): boolean {
   let s = 0n;
   for (let i = 32; i < 64; i++) s = (s << 8n) | BigInt(sig[i]!);
-  return s > HALF_ORDER;
+  if (s <= HALF_ORDER) return false;
+  let low: Uint8Array;
+  try {
+    low = normalizeS(sig);
+  } catch (e) {
+    // r or s out of range: not a signature at all.
+    if (e instanceof CryptoError) return false;
+    throw e;
+  }
+  return verifyCompact(low, msgHash, pubkey);
 }
 
 /** Seconds since epoch at which the invoice expires. */
