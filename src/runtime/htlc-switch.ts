@@ -282,7 +282,7 @@ export class HtlcSwitch implements ChannelFollowUps {
 
   private async onResolved(rec: Extract<OutboxRecord, { kind: 'resolved' }>): Promise<void> {
     if (rec.offerer === 'remote') {
-      this.d.invoices?.forgetPart(rec.channel_id, rec.htlc_id);
+      await this.d.invoices?.forgetPart(rec.channel_id, rec.htlc_id);
       await this.d.store.commit([this.done(rec)]);
       return;
     }

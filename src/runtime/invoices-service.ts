@@ -38,6 +38,7 @@ import {
 } from '../invoices/index.js';
 import type { HtlcFailure } from '../forwarding/index.js';
 import type { LocalInvoice } from '../payments/index.js';
+import type { Clock } from '../payments/clock.js';
 import { Mutex } from './mutex.js';
 import { META_TABLE } from './schema.js';
 import type { EventHub } from './events.js';
@@ -72,6 +73,8 @@ export interface InvoicesServiceDeps {
   events: EventHub;
   actions: PayeeActions;
   onBump?(b: InvoiceIndexBump): void;
+  /** The MPP timer's clock (default: the platform's timers); tests drive a fake one with nowMs. */
+  clock?: Clock;
 }
 
 type CountersRecord = { key: string } & InvoiceCounters;
@@ -81,9 +84,12 @@ export class InvoicesService {
   private counters: InvoiceCounters = ZERO_INVOICE_COUNTERS;
   private mpp: MppState = EMPTY_MPP_STATE;
   private readonly partsById = new Map<string, FinalPart>();
-  private mppTimer: ReturnType<typeof setTimeout> | undefined;
+  private mppTimer: unknown;
+  private readonly clock: Clock;
 
-  constructor(private readonly d: InvoicesServiceDeps) {}
+  constructor(private readonly d: InvoicesServiceDeps) {
+    this.clock = d.clock ?? globalThis;
+  }
 
   async load(): Promise<void> {
     const rec = await this.d.store.get<CountersRecord & StoreRecord>(META_TABLE, COUNTERS_KEY);
@@ -206,9 +212,13 @@ export class InvoicesService {
         return;
       }
       const id = `${part.channel_id}/${part.htlc_id}`;
+      // The timer may fire late (a busy event loop, a suspended tab): sets past their deadline are
+      // failed now, before this part could extend one of them; their HTLCs must not hang.
+      const expired = await this.expireNow();
+      // This very HTLC, replayed, was part of an expired set: it has just been failed.
+      if (expired.includes(id)) return;
       this.partsById.set(id, part);
       const mppPart: MppPart = { id, amount_msat: part.amount_msat, amt_to_forward: part.payload.amt_to_forward };
-      this.mpp = expireSets(this.mpp, this.d.nowMs()).state;
       const r = addPart(this.mpp, {
         payment_hash: check.payment_hash,
         payment_secret: check.payment_secret,
@@ -248,11 +258,19 @@ export class InvoicesService {
     });
   }
 
-  /** A part's HTLC left (failed by its channel): drop it from its set. */
-  forgetPart(channelId: string, htlcId: number): void {
-    const id = `${channelId}/${htlcId}`;
-    if (!this.partsById.delete(id)) return;
-    this.mpp = removePart(this.mpp, id).state;
+  /**
+   * A part's HTLC left (failed by its channel): its set can no longer complete, so the other parts
+   * fail back now (mpp_timeout, as Core Lightning does) instead of waiting for the timer.
+   */
+  forgetPart(channelId: string, htlcId: number): Promise<void> {
+    return this.mutex.run(async () => {
+      const id = `${channelId}/${htlcId}`;
+      if (!this.partsById.delete(id)) return;
+      const r = removePart(this.mpp, id);
+      this.mpp = r.state;
+      for (const f of r.failures) await this.failPart(f.id, f.failure);
+      this.armMppTimer();
+    });
   }
 
   private async failPart(id: string, failure: HtlcFailure): Promise<void> {
@@ -262,24 +280,34 @@ export class InvoicesService {
   }
 
   private armMppTimer(): void {
-    if (this.mppTimer) clearTimeout(this.mppTimer);
+    if (this.mppTimer !== undefined) this.clock.clearTimeout(this.mppTimer);
+    this.mppTimer = undefined;
     const at = nextDeadline(this.mpp);
     if (at === undefined) return;
-    this.mppTimer = setTimeout(() => void this.onMppTimer(), Math.max(0, at - this.d.nowMs()));
-    (this.mppTimer as { unref?: () => void }).unref?.();
+    const t = this.clock.setTimeout(() => void this.onMppTimer(), Math.max(0, at - this.d.nowMs()));
+    (t as { unref?: () => void } | null)?.unref?.();
+    this.mppTimer = t;
+  }
+
+  /** Fails every set past its deadline (mpp_timeout); returns the ids of the parts failed. */
+  private async expireNow(): Promise<string[]> {
+    const r = expireSets(this.mpp, this.d.nowMs());
+    this.mpp = r.state;
+    for (const f of r.failures) await this.failPart(f.id, f.failure);
+    return r.failures.map((f) => f.id);
   }
 
   private onMppTimer(): Promise<void> {
     return this.mutex.run(async () => {
-      const r = expireSets(this.mpp, this.d.nowMs());
-      this.mpp = r.state;
-      for (const f of r.failures) await this.failPart(f.id, f.failure);
+      this.mppTimer = undefined;
+      await this.expireNow();
       this.armMppTimer();
     });
   }
 
   stop(): void {
-    if (this.mppTimer) clearTimeout(this.mppTimer);
+    if (this.mppTimer !== undefined) this.clock.clearTimeout(this.mppTimer);
+    this.mppTimer = undefined;
   }
 }
 
