@@ -1,8 +1,23 @@
 // bitcoind JSON-RPC (Node daemon): tip, confirmations, fee estimates, broadcast, and funding
 // channels from bitcoind's own wallet.
-import type { ChainSource, ChainWallet, FundingTx, Network, TxOutput, TxStatus } from './types.js';
+//
+// A default bitcoind has no transaction index: getrawtransaction finds only mempool transactions,
+// gettransaction only the wallet's. A channel's funding transaction is often neither (the peer
+// funded it, and it confirmed), so confirmed transactions are found through their unspent output
+// (gettxout reads the UTXO set), and the block that holds them is remembered so the whole
+// transaction can still be fetched by block hash once that output is spent.
+import type { ChainSource, ChainWallet, Network, TxOutput, TxStatus } from './types.js';
 import { ChainError, satPerVbyteToPerKw } from './types.js';
 import { TipPoller } from './poller.js';
+import { BitcoindRpc, RPC, isNoWalletAnswer, isRpcError } from './bitcoind-rpc.js';
+import { fundFromBitcoindWallet } from './bitcoind-wallet.js';
+import { btcToSat } from './btc-amount.js';
+import { asArray, asCount, asHash, asHex, asInteger, asObject, type JsonObject } from './json.js';
+import { toHex } from '../util/bytes.js';
+import { parseTxHex } from '../channel/bitcoin/parse.js';
+import { txidHex } from '../channel/bitcoin/tx.js';
+
+export { formatBtc, btcToSat } from './btc-amount.js';
 
 export interface BitcoindOptions {
   /** http://user:pass@host:port[/wallet/NAME] */
@@ -13,65 +28,46 @@ export interface BitcoindOptions {
   onError?: (e: unknown) => void;
 }
 
-interface RpcReply {
-  result?: unknown;
-  error?: { code?: number; message?: string } | null;
+/** Where a transaction was found: its depth and, once confirmed, its block. */
+interface Sighting {
+  confirmations: number;
+  blockHash?: string;
+  blockHeight?: number;
+  blockIndex?: number;
 }
+
+/** Enough for every funding a node waits on at once; the oldest entries go first. */
+const MAX_REMEMBERED_BLOCKS = 1000;
 
 export class BitcoindChain implements ChainSource {
   readonly kind = 'bitcoind' as const;
   readonly network: Network;
   readonly wallet: ChainWallet;
-  private readonly endpoint: string;
-  private readonly auth: string | undefined;
-  private readonly doFetch: typeof fetch;
+  private readonly rpc: BitcoindRpc;
   private readonly poller: TipPoller;
-  private nextId = 1;
+  /** txid → hash of the block that confirmed it, as learned by txStatus. */
+  private readonly blockOf = new Map<string, string>();
 
   constructor(opts: BitcoindOptions) {
     this.network = opts.network;
-    let u: URL;
-    try {
-      u = new URL(opts.url);
-    } catch {
-      throw new ChainError('BAD_SPEC', 'bitcoind URL must look like http://user:pass@host:port');
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ChainError('BAD_SPEC', 'bitcoind URL must be http(s)');
-    this.auth = u.username ? btoa(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`) : undefined;
-    u.username = '';
-    u.password = '';
-    this.endpoint = u.toString();
-    this.doFetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.poller = new TipPoller(() => this.call<number>('getblockcount'), opts.pollIntervalMs ?? 10_000, opts.onError ?? (() => undefined));
-    this.wallet = { createFundingTx: (spk, amount, feerate) => this.createFundingTx(spk, amount, feerate) };
+    this.rpc = new BitcoindRpc(opts.url, opts.fetch);
+    this.poller = new TipPoller(() => this.blockCount(), opts.pollIntervalMs ?? 10_000, opts.onError ?? (() => undefined));
+    this.wallet = {
+      createFundingTx: (spk, amount, feerate) => fundFromBitcoindWallet(this.rpc, this.network, spk, amount, feerate),
+    };
   }
 
-  async call<T>(method: string, params: unknown[] = []): Promise<T> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.auth) headers.authorization = `Basic ${this.auth}`;
-    let res: Response;
-    try {
-      res = await this.doFetch(this.endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ jsonrpc: '1.0', id: this.nextId++, method, params }),
-      });
-    } catch (e) {
-      throw new ChainError('HTTP', `bitcoind ${method}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    // bitcoind answers RPC errors with HTTP 500 and a JSON body; read the body either way.
-    let body: RpcReply;
-    try {
-      body = (await res.json()) as RpcReply;
-    } catch {
-      throw new ChainError('HTTP', `bitcoind ${method}: HTTP ${res.status} without a JSON body`);
-    }
-    if (body.error) throw new ChainError('RPC', `bitcoind ${method}: ${body.error.message ?? 'error'} (${body.error.code ?? '?'})`);
-    return body.result as T;
+  /** One raw JSON-RPC call (bitcoin-cli METHOD PARAMS...). */
+  call(method: string, params: unknown[] = []): Promise<unknown> {
+    return this.rpc.call(method, params);
+  }
+
+  private async blockCount(): Promise<number> {
+    return asCount(await this.rpc.call('getblockcount'), 'bitcoind getblockcount');
   }
 
   async tipHeight(): Promise<number> {
-    const h = await this.call<number>('getblockcount');
+    const h = await this.blockCount();
     this.poller.observe(h);
     return h;
   }
@@ -80,83 +76,136 @@ export class BitcoindChain implements ChainSource {
     return this.poller.subscribe(listener);
   }
 
-  async txStatus(txid: string): Promise<TxStatus> {
-    let tx: { confirmations?: number; blockhash?: string };
-    try {
-      tx = await this.call('getrawtransaction', [txid, true]);
-    } catch (e) {
-      // -5: not in mempool/txindex. Fall back to the wallet, which knows its own transactions.
-      if (!(e instanceof ChainError) || !/\(-5\)/.test(e.message)) throw e;
-      try {
-        tx = await this.call('gettransaction', [txid]);
-      } catch (e2) {
-        if (e2 instanceof ChainError && /\(-5\)/.test(e2.message)) return { confirmations: null };
-        throw e2;
-      }
+  async txStatus(txid: string, outputIndex?: number): Promise<TxStatus> {
+    const seen =
+      (await this.fromMempoolOrIndex(txid)) ??
+      (await this.fromWallet(txid)) ??
+      (outputIndex !== undefined ? await this.fromUtxoSet(txid, outputIndex) : null);
+    if (!seen) return { confirmations: null };
+    if (seen.confirmations <= 0 || seen.blockHash === undefined) return { confirmations: 0 };
+    this.remember(txid, seen.blockHash);
+    if (seen.blockHeight !== undefined && seen.blockIndex !== undefined) {
+      return { confirmations: seen.confirmations, blockHeight: seen.blockHeight, blockIndex: seen.blockIndex };
     }
-    const confirmations = tx.confirmations ?? 0;
-    if (confirmations <= 0 || !tx.blockhash) return { confirmations: 0 };
-    const block = await this.call<{ height: number; tx: string[] }>('getblock', [tx.blockhash, 1]);
-    return { confirmations, blockHeight: block.height, blockIndex: block.tx.indexOf(txid) };
+    const what = 'bitcoind getblock';
+    const block = asObject(await this.rpc.call('getblock', [seen.blockHash, 1]), what);
+    const status: TxStatus = { confirmations: seen.confirmations, blockHeight: asCount(block.height, `${what} height`) };
+    // A reorg between the calls can move the tx out of this block: report no position then.
+    const index = asArray(block.tx, `${what} tx`).indexOf(txid);
+    if (index >= 0) status.blockIndex = index;
+    return status;
+  }
+
+  /** getrawtransaction: always sees the mempool; sees blocks only with -txindex. */
+  private async fromMempoolOrIndex(txid: string): Promise<Sighting | null> {
+    let tx: JsonObject;
+    try {
+      tx = asObject(await this.rpc.call('getrawtransaction', [txid, true]), 'bitcoind getrawtransaction');
+    } catch (e) {
+      if (isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)) return null;
+      throw e;
+    }
+    const confirmations = tx.confirmations === undefined ? 0 : asCount(tx.confirmations, 'bitcoind getrawtransaction confirmations');
+    if (confirmations === 0) return { confirmations };
+    return { confirmations, blockHash: asHash(tx.blockhash, 'bitcoind getrawtransaction blockhash') };
+  }
+
+  /** gettransaction: our own wallet's transactions, with their block position. */
+  private async fromWallet(txid: string): Promise<Sighting | null> {
+    let tx: JsonObject;
+    try {
+      tx = asObject(await this.rpc.call('gettransaction', [txid]), 'bitcoind gettransaction');
+    } catch (e) {
+      if (isNoWalletAnswer(e)) return null;
+      throw e;
+    }
+    // Negative: a conflicting transaction confirmed instead. Either way this one is not in a block.
+    const confirmations = asInteger(tx.confirmations, 'bitcoind gettransaction confirmations');
+    if (confirmations <= 0) return { confirmations: 0 };
+    const seen: Sighting = { confirmations, blockHash: asHash(tx.blockhash, 'bitcoind gettransaction blockhash') };
+    if (tx.blockheight !== undefined && tx.blockindex !== undefined) {
+      seen.blockHeight = asCount(tx.blockheight, 'bitcoind gettransaction blockheight');
+      seen.blockIndex = asCount(tx.blockindex, 'bitcoind gettransaction blockindex');
+    }
+    return seen;
+  }
+
+  /**
+   * gettxout over the confirmed UTXO set (mempool spends ignored: a confirmed funding output
+   * spent by a close still in the mempool is still confirmed). Its depth and the tip it was
+   * measured against give the block height, hence the block.
+   */
+  private async fromUtxoSet(txid: string, vout: number): Promise<Sighting | null> {
+    const what = 'bitcoind gettxout';
+    const r = await this.rpc.call('gettxout', [txid, vout, false]);
+    if (r === null) return null;
+    const out = asObject(r, what);
+    const confirmations = asCount(out.confirmations, `${what} confirmations`);
+    if (confirmations === 0) return { confirmations };
+    const tip = asObject(await this.rpc.call('getblockheader', [asHash(out.bestblock, `${what} bestblock`)]), 'bitcoind getblockheader');
+    const height = asCount(tip.height, 'bitcoind getblockheader height') - confirmations + 1;
+    if (height < 0) throw new ChainError('BAD_RESPONSE', `${what}: more confirmations than blocks`);
+    return { confirmations, blockHash: asHash(await this.rpc.call('getblockhash', [height]), 'bitcoind getblockhash') };
+  }
+
+  private remember(txid: string, blockHash: string): void {
+    this.blockOf.delete(txid);
+    this.blockOf.set(txid, blockHash);
+    if (this.blockOf.size > MAX_REMEMBERED_BLOCKS) this.blockOf.delete(this.blockOf.keys().next().value!);
   }
 
   async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
-    let tx: { vout?: { n: number; value: number | string; scriptPubKey: { hex: string } }[] };
-    try {
-      tx = await this.call('getrawtransaction', [txid, true]);
-    } catch (e) {
-      if (e instanceof ChainError && /\(-5\)/.test(e.message)) return null;
-      throw e;
+    if (!Number.isInteger(vout) || vout < 0) return null;
+    const r = await this.rpc.call('gettxout', [txid, vout, false]);
+    if (r !== null) {
+      const out = asObject(r, 'bitcoind gettxout');
+      const spk = asObject(out.scriptPubKey, 'bitcoind gettxout scriptPubKey');
+      return { scriptPubKeyHex: asHex(spk.hex, 'bitcoind gettxout scriptPubKey hex'), valueSat: btcToSat(out.value) };
     }
-    const o = tx.vout?.find((x) => x.n === vout);
-    return o ? { scriptPubKeyHex: o.scriptPubKey.hex, valueSat: btcToSat(o.value) } : null;
+    // Spent, unconfirmed, or unknown: fetch the whole transaction wherever bitcoind can see it.
+    const hex = await this.rawTransaction(txid);
+    if (hex === null) return null;
+    let tx;
+    try {
+      tx = parseTxHex(hex);
+    } catch (e) {
+      throw new ChainError('BAD_RESPONSE', `bitcoind returned an unparsable transaction for ${txid}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (txidHex(tx) !== txid.toLowerCase()) throw new ChainError('BAD_RESPONSE', `bitcoind returned another transaction for ${txid}`);
+    const o = tx.outputs[vout];
+    return o ? { scriptPubKeyHex: toHex(o.scriptPubKey), valueSat: o.value } : null;
+  }
+
+  /** The raw tx from the mempool or txindex, from the block we saw it in, or from the wallet. */
+  private async rawTransaction(txid: string): Promise<string | null> {
+    const attempts: [string, unknown[], (e: unknown) => boolean][] = [['getrawtransaction', [txid, false], (e) => isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)]];
+    const block = this.blockOf.get(txid);
+    if (block !== undefined) attempts.push(['getrawtransaction', [txid, false, block], (e) => isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)]);
+    attempts.push(['gettransaction', [txid], isNoWalletAnswer]);
+    for (const [method, params, notFound] of attempts) {
+      let r: unknown;
+      try {
+        r = await this.rpc.call(method, params);
+      } catch (e) {
+        if (notFound(e)) continue;
+        throw e;
+      }
+      return method === 'gettransaction' ? asHex(asObject(r, 'bitcoind gettransaction').hex, 'bitcoind gettransaction hex') : asHex(r, `bitcoind ${method}`);
+    }
+    return null;
   }
 
   async feeratePerKw(targetBlocks: number): Promise<number | null> {
-    const r = await this.call<{ feerate?: number }>('estimatesmartfee', [targetBlocks]);
-    // feerate is BTC per kvB.
-    return typeof r.feerate === 'number' ? satPerVbyteToPerKw((r.feerate * 1e8) / 1000) : null;
+    const r = asObject(await this.rpc.call('estimatesmartfee', [targetBlocks]), 'bitcoind estimatesmartfee');
+    // feerate is BTC per kvB; absent (with "errors") while bitcoind has too little data.
+    return typeof r.feerate === 'number' && Number.isFinite(r.feerate) && r.feerate > 0 ? satPerVbyteToPerKw((r.feerate * 1e8) / 1000) : null;
   }
 
   async broadcast(txHex: string): Promise<string> {
-    return this.call<string>('sendrawtransaction', [txHex]);
-  }
-
-  private async createFundingTx(scriptPubKeyHex: string, amountSat: bigint, feeratePerKw: number): Promise<FundingTx> {
-    const info = await this.call<{ address?: string }>('decodescript', [scriptPubKeyHex]);
-    const address = (info as { address?: string; segwit?: { address?: string } }).address;
-    if (!address) throw new ChainError('BAD_RESPONSE', 'bitcoind could not turn the funding script into an address');
-    const btc = formatBtc(amountSat);
-    const raw = await this.call<string>('createrawtransaction', [[], [{ [address]: btc }]]);
-    const satPerVbyte = Math.max(1, feeratePerKw / 250);
-    const funded = await this.call<{ hex: string; changepos: number }>('fundrawtransaction', [
-      raw,
-      { fee_rate: satPerVbyte, changePosition: 1 },
-    ]);
-    const signed = await this.call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [funded.hex]);
-    if (!signed.complete) throw new ChainError('RPC', 'bitcoind wallet could not sign the funding transaction');
-    const decoded = await this.call<{ txid: string; vout: { n: number; scriptPubKey: { hex: string } }[] }>('decoderawtransaction', [signed.hex]);
-    const out = decoded.vout.find((o) => o.scriptPubKey.hex === scriptPubKeyHex);
-    if (!out) throw new ChainError('BAD_RESPONSE', 'funding output missing from the funded transaction');
-    return { txHex: signed.hex, txid: decoded.txid, outputIndex: out.n };
+    return asHash(await this.rpc.call('sendrawtransaction', [txHex]), 'bitcoind sendrawtransaction');
   }
 
   close(): void {
     this.poller.stop();
   }
-}
-
-/** Exact decimal BTC string for a satoshi amount (bitcoind accepts strings, avoiding float error). */
-export function formatBtc(amountSat: bigint): string {
-  const whole = amountSat / 100_000_000n;
-  const frac = (amountSat % 100_000_000n).toString().padStart(8, '0');
-  return `${whole}.${frac}`;
-}
-
-/** bitcoind prints BTC amounts as JSON numbers with 8 decimals: convert via the text, not floats. */
-export function btcToSat(v: number | string): bigint {
-  const t = typeof v === 'number' ? v.toFixed(8) : v;
-  const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(t);
-  if (!m) throw new ChainError('BAD_RESPONSE', `bad BTC amount ${t}`);
-  return BigInt(m[1]!) * 100_000_000n + BigInt((m[2] ?? '').padEnd(8, '0'));
 }

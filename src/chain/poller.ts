@@ -3,6 +3,7 @@ export class TipPoller {
   private readonly listeners = new Set<(height: number) => void>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private last: number | undefined;
+  private polling = false;
 
   constructor(
     private readonly fetchTip: () => Promise<number>,
@@ -27,14 +28,27 @@ export class TipPoller {
   observe(height: number): void {
     if (height === this.last) return;
     this.last = height;
-    for (const l of [...this.listeners]) l(height);
+    // One failing listener must neither starve the others nor fail the caller's tipHeight().
+    for (const l of [...this.listeners]) {
+      try {
+        l(height);
+      } catch (e) {
+        this.onError(e);
+      }
+    }
   }
 
   async poll(): Promise<void> {
+    // A backend slower than the interval must not pile up requests, nor let a late answer
+    // announce an older height after a newer one.
+    if (this.polling) return;
+    this.polling = true;
     try {
       this.observe(await this.fetchTip());
     } catch (e) {
       this.onError(e);
+    } finally {
+      this.polling = false;
     }
   }
 

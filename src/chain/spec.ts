@@ -24,6 +24,19 @@ export function parseChainFlag(text: string): ChainSpec {
   return kind === 'esplora' ? { esplora: rest } : { bitcoind: rest };
 }
 
+/**
+ * The check every composition of a node with a chain source must pass, however the source was
+ * made (a spec, or an object handed in by the embedder): the node's chain_hash and the source
+ * must describe the same network, and the static source (synthetic funding, zero-conf on a chain
+ * nobody can check) exists only on regtest.
+ */
+export function checkChainForNetwork(chain: Pick<ChainSource, 'kind' | 'network'>, network: Network): void {
+  if (chain.network !== network) {
+    throw new ChainError('BAD_SPEC', `the ${chain.kind} chain source is for ${chain.network} but the node runs on ${network}`);
+  }
+  if (chain.kind === 'static' && network !== 'regtest') throw new ChainError('BAD_SPEC', 'the static chain source is only allowed on regtest');
+}
+
 export function createChainSource(spec: ChainSpec, network: Network, onError?: (e: unknown) => void): ChainSource {
   if ('static' in spec) {
     // Synthetic funding and zero-conf on a chain nobody can check is for tests and demos only.

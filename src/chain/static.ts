@@ -17,7 +17,7 @@ export class StaticChain implements ChainSource {
   readonly kind = 'static' as const;
   readonly network: Network;
   private height: number;
-  private readonly feerate: number;
+  private feerate: number;
   private readonly listeners = new Set<(height: number) => void>();
   /** Raw transactions handed to broadcast(), by txid, in order. */
   readonly broadcasts = new Map<string, string>();
@@ -80,6 +80,12 @@ export class StaticChain implements ChainSource {
 
   async feeratePerKw(): Promise<number> {
     return this.feerate;
+  }
+
+  /** Tests and demos: the estimate every target gets from now on (dev-chain-feerate). */
+  setFeerate(perKw: number): void {
+    if (!Number.isInteger(perKw) || perKw < 1) throw new ChainError('BAD_SPEC', 'feerate must be a positive integer (sat per 1000 weight)');
+    this.feerate = perKw;
   }
 
   async broadcast(txHex: string): Promise<string> {

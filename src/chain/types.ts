@@ -37,7 +37,12 @@ export interface ChainSource {
   tipHeight(): Promise<number>;
   /** Called with the new tip height whenever it changes. Returns an unsubscribe function. */
   onBlock(listener: (height: number) => void): () => void;
-  txStatus(txid: string): Promise<TxStatus>;
+  /**
+   * `outputIndex`: an output of the tx the caller watches (a funding output). Sources without a
+   * full transaction index (bitcoind without -txindex, the default) can only find a confirmed tx
+   * that is not in their wallet through one of its unspent outputs.
+   */
+  txStatus(txid: string, outputIndex?: number): Promise<TxStatus>;
   /** One output of a transaction the source knows (null: unknown tx or no such output). */
   txOutput(txid: string, vout: number): Promise<TxOutput | null>;
   /** Fee estimate in sat per 1000 weight units for confirmation within `targetBlocks`, or null. */
@@ -49,14 +54,32 @@ export interface ChainSource {
   close(): void;
 }
 
-export type ChainErrorCode = 'BAD_SPEC' | 'HTTP' | 'RPC' | 'BAD_RESPONSE' | 'UNSUPPORTED';
+export type ChainErrorCode =
+  | 'BAD_SPEC'
+  /** Transport failure or an HTTP error status (see httpStatus). */
+  | 'HTTP'
+  /** bitcoind answered with a JSON-RPC error (see rpcCode). */
+  | 'RPC'
+  /** The source answered, but not with what its API promises (malformed JSON, wrong shape). */
+  | 'BAD_RESPONSE'
+  | 'UNSUPPORTED'
+  /** The wallet cannot pay for the funding transaction. */
+  | 'INSUFFICIENT_FUNDS';
 
 export class ChainError extends LightningError {
+  /** HTTP status of the answer, when there was one. */
+  readonly httpStatus: number | undefined;
+  /** bitcoind's JSON-RPC error code (-5: not found, -4/-6: wallet errors...). */
+  readonly rpcCode: number | undefined;
+
   constructor(
     override readonly code: ChainErrorCode,
     message: string,
+    detail: { httpStatus?: number; rpcCode?: number } = {},
   ) {
     super(code, message);
+    this.httpStatus = detail.httpStatus;
+    this.rpcCode = detail.rpcCode;
   }
 }
 

@@ -64,17 +64,18 @@ describe('EsploraChain', () => {
   it('reads tip, confirmations with block index, fee estimates and broadcasts', async () => {
     const posted: string[] = [];
     const url = await serve((req, body, res) => {
+      const bh = 'b1'.repeat(32);
       const routes: Record<string, () => string> = {
         'GET /blocks/tip/height': () => '810',
-        'GET /tx/aa/status': () => JSON.stringify({ confirmed: true, block_height: 800, block_hash: 'bh' }),
+        'GET /tx/aa/status': () => JSON.stringify({ confirmed: true, block_height: 800, block_hash: bh }),
         'GET /tx/bb/status': () => JSON.stringify({ confirmed: false }),
-        'GET /block-height/800': () => 'bh',
-        'GET /block/bh/txids': () => JSON.stringify(['x', 'aa']),
+        'GET /block-height/800': () => bh,
+        [`GET /block/${bh}/txids`]: () => JSON.stringify(['x', 'aa']),
         'GET /fee-estimates': () => JSON.stringify({ '1': 20.5, '6': 10, '144': 1 }),
         'GET /tx/aa': () => JSON.stringify({ vout: [{ scriptpubkey: '0020' + '11'.repeat(32), value: 1000000 }] }),
         'POST /tx': () => {
           posted.push(body);
-          return 'cc';
+          return FUNDING_TXID;
         },
       };
       const h = routes[`${req.method} ${req.url}`];
@@ -94,7 +95,7 @@ describe('EsploraChain', () => {
     expect(await c.txOutput('aa', 0)).toEqual({ scriptPubKeyHex: '0020' + '11'.repeat(32), valueSat: 1_000_000n });
     expect(await c.txOutput('aa', 1)).toBeNull();
     expect(await c.txOutput('dd', 0)).toBeNull();
-    expect(await c.broadcast('0011')).toBe('cc');
+    expect(await c.broadcast('0011')).toBe(FUNDING_TXID);
     expect(posted).toEqual(['0011']);
     c.close();
   });
@@ -119,7 +120,7 @@ describe('BitcoindChain', () => {
         getblock: { height: 110, tx: ['cb', 'ee'.repeat(32)] },
       };
       if (method === 'getrawtransaction' && (params[0] as string) === 'ee'.repeat(32)) {
-        res.writeHead(200).end(JSON.stringify({ id, result: { confirmations: 11, blockhash: 'h' }, error: null }));
+        res.writeHead(200).end(JSON.stringify({ id, result: { confirmations: 11, blockhash: 'b1'.repeat(32) }, error: null }));
         return;
       }
       if (method === 'getrawtransaction' || method === 'gettransaction') {
