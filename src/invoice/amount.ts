@@ -10,6 +10,15 @@ const DECI_MSAT_PER_UNIT: Record<string, bigint> = {
   p: 1n,
 };
 
+/**
+ * Core Lightning's text for an amount it cannot read: it drops a known multiplier letter, reads
+ * the leading digits and names what follows them.
+ */
+function clnPostfixReason(s: string): string {
+  const body = /[munp]$/.test(s) ? s.slice(0, -1) : s;
+  return `Invalid amount postfix '${body.slice(/^[0-9]*/.exec(body)![0].length)}'`;
+}
+
 /** Parses the amount part of the HRP; undefined when there is none ("any amount"). */
 export function parseHrpAmount(s: string): bigint | undefined {
   if (s === '') return undefined;
@@ -17,10 +26,12 @@ export function parseHrpAmount(s: string): bigint | undefined {
   const hasMult = !/[0-9]/.test(last);
   const mult = hasMult ? last : '';
   const digits = hasMult ? s.slice(0, -1) : s;
-  if (!(mult in DECI_MSAT_PER_UNIT)) throw new InvoiceError('BAD_AMOUNT', `invalid multiplier '${mult}'`);
-  if (!/^[0-9]+$/.test(digits)) throw new InvoiceError('BAD_AMOUNT', `invalid amount '${s}'`);
+  if (!(mult in DECI_MSAT_PER_UNIT)) throw new InvoiceError('BAD_AMOUNT', `invalid multiplier '${mult}'`, clnPostfixReason(s));
+  if (!/^[0-9]+$/.test(digits)) throw new InvoiceError('BAD_AMOUNT', `invalid amount '${s}'`, clnPostfixReason(s));
   const deci = BigInt(digits) * DECI_MSAT_PER_UNIT[mult]!;
-  if (deci % 10n !== 0n) throw new InvoiceError('SUB_MSAT_AMOUNT', 'amount is not a whole number of millisatoshi (pico amount must end in 0)');
+  if (deci % 10n !== 0n) {
+    throw new InvoiceError('SUB_MSAT_AMOUNT', 'amount is not a whole number of millisatoshi (pico amount must end in 0)', `Invalid sub-millisatoshi amount '${s}'`);
+  }
   return deci / 10n;
 }
 

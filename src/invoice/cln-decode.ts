@@ -3,11 +3,13 @@
 // parameter: an invalid invoice is a -32602 parameter error whose reason is the decoder's
 // message, not a `{ valid: false }` result (that shape only exists for BOLT 12 objects). So this
 // throws InvoiceError for invalid strings and the RPC layer formats
-// `string: <message>: invalid token '…'`.
+// `string: <reason>: invalid token '"…"'` (the token as written, quotes included), with
+// Core Lightning's decoder text as the reason where it has its own (clnDecodeFailure).
 import { compactToDer, normalizeS } from '../crypto/secp256k1.js';
 import { toHex } from '../util/bytes.js';
 import { decodeInvoice, BECH32_CHARSET, type DecodeOptions } from './decode.js';
 import { featureBytesFromBits } from './features.js';
+import type { InvoiceError } from './errors.js';
 
 export interface ClnBolt11Route {
   pubkey: string;
@@ -48,38 +50,42 @@ export function stripLightningPrefix(s: string): string {
   return s.startsWith('lightning:') || s.startsWith('LIGHTNING:') ? s.slice('lightning:'.length) : s;
 }
 
+/** The reason CLN's `decode` gives for a refused string (its decoder's words where it has them). */
+export function clnDecodeFailure(e: InvoiceError): string {
+  return e.clnReason ?? e.message;
+}
+
+/** Fields in the order Core Lightning writes them (common/bolt11_json.c), `type` first, `valid` last. */
 export function clnDecodeBolt11(str: string, opts: DecodeOptions = {}): ClnBolt11Decode {
   const inv = decodeInvoice(stripLightningPrefix(str), opts);
-  const out: ClnBolt11Decode = {
+  const routes = inv.route_hints.map((r) =>
+    r.map((h) => ({
+      pubkey: toHex(h.pubkey),
+      short_channel_id: scidString(h.short_channel_id),
+      fee_base_msat: BigInt(h.fee_base_msat),
+      fee_proportional_millionths: h.fee_proportional_millionths,
+      cltv_expiry_delta: h.cltv_expiry_delta,
+    })),
+  );
+  return {
     type: 'bolt11 invoice',
-    valid: true,
     currency: inv.currency,
     created_at: inv.timestamp,
     expiry: inv.expiry,
     payee: toHex(inv.payee),
+    ...(inv.amount_msat !== undefined ? { amount_msat: inv.amount_msat } : {}),
+    ...(inv.description !== undefined ? { description: inv.description } : {}),
+    ...(inv.description_hash !== undefined ? { description_hash: toHex(inv.description_hash) } : {}),
+    min_final_cltv_expiry: inv.min_final_cltv_expiry_delta,
+    payment_secret: toHex(inv.payment_secret),
+    ...(inv.feature_bits.length > 0 ? { features: toHex(featureBytesFromBits(inv.feature_bits)) } : {}),
+    ...(inv.payment_metadata !== undefined ? { payment_metadata: toHex(inv.payment_metadata) } : {}),
+    ...(inv.fallbacks.length > 0 ? { fallbacks: inv.fallbacks.map((f) => ({ ...(f.type !== 'WITNESS' ? { type: f.type } : {}), addr: f.address, hex: f.script })) } : {}),
+    ...(routes.length > 0 ? { routes } : {}),
+    ...(inv.unknown_fields.length > 0 ? { extra: inv.unknown_fields.map((f) => ({ tag: f.tag, data: f.words.map((w) => BECH32_CHARSET[w]).join('') })) } : {}),
     payment_hash: toHex(inv.payment_hash),
     // DER cannot carry the recovery id; normalise so the DER form is the canonical low-S one.
     signature: toHex(compactToDer(normalizeS(inv.signature))),
-    min_final_cltv_expiry: inv.min_final_cltv_expiry_delta,
-    payment_secret: toHex(inv.payment_secret),
+    valid: true,
   };
-  if (inv.amount_msat !== undefined) out.amount_msat = inv.amount_msat;
-  if (inv.description !== undefined) out.description = inv.description;
-  if (inv.description_hash !== undefined) out.description_hash = toHex(inv.description_hash);
-  if (inv.feature_bits.length > 0) out.features = toHex(featureBytesFromBits(inv.feature_bits));
-  if (inv.payment_metadata !== undefined) out.payment_metadata = toHex(inv.payment_metadata);
-  if (inv.fallbacks.length > 0) out.fallbacks = inv.fallbacks.map((f) => ({ ...(f.type !== 'WITNESS' ? { type: f.type } : {}), addr: f.address, hex: f.script }));
-  if (inv.route_hints.length > 0) {
-    out.routes = inv.route_hints.map((r) =>
-      r.map((h) => ({
-        pubkey: toHex(h.pubkey),
-        short_channel_id: scidString(h.short_channel_id),
-        fee_base_msat: BigInt(h.fee_base_msat),
-        fee_proportional_millionths: h.fee_proportional_millionths,
-        cltv_expiry_delta: h.cltv_expiry_delta,
-      })),
-    );
-  }
-  if (inv.unknown_fields.length > 0) out.extra = inv.unknown_fields.map((f) => ({ tag: f.tag, data: f.words.map((w) => BECH32_CHARSET[w]).join('') }));
-  return out;
 }

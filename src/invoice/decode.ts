@@ -31,8 +31,14 @@ export interface DecodeOptions {
   strictFieldLengths?: boolean;
 }
 
-function fail(code: ConstructorParameters<typeof InvoiceError>[0], msg: string): never {
-  throw new InvoiceError(code, msg);
+function fail(code: ConstructorParameters<typeof InvoiceError>[0], msg: string, clnReason?: string): never {
+  throw new InvoiceError(code, msg, clnReason);
+}
+
+/** Core Lightning's refusal of an unknown prefix: its prefix is the HRP up to the first digit. */
+function clnPrefixReason(hrp: string): string {
+  const m = /^[^0-9]*/.exec(hrp)![0];
+  return m.startsWith('ln') ? `Unknown chain ${m.slice(2)}` : `Prefix '${m}' does not start with ln`;
 }
 
 function readRouteHints(data: Uint8Array): RouteHintHop[] | undefined {
@@ -52,7 +58,7 @@ function readRouteHints(data: Uint8Array): RouteHintHop[] | undefined {
 }
 
 export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice {
-  if (typeof input !== 'string') fail('BAD_BECH32', 'invoice must be a string');
+  if (typeof input !== 'string') fail('BAD_BECH32', 'invoice must be a string', 'Bad bech32 string');
   let prefix: string;
   let words: number[];
   try {
@@ -61,10 +67,10 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
     prefix = d.prefix;
     words = d.words;
   } catch (e) {
-    fail('BAD_BECH32', `invalid bech32 string: ${e instanceof Error ? e.message : String(e)}`);
+    fail('BAD_BECH32', `invalid bech32 string: ${e instanceof Error ? e.message : String(e)}`, 'Bad bech32 string');
   }
   const hrp = splitHrp(prefix);
-  if (hrp === undefined) fail('UNKNOWN_PREFIX', `unknown invoice prefix '${prefix}'`);
+  if (hrp === undefined) fail('UNKNOWN_PREFIX', `unknown invoice prefix '${prefix}'`, clnPrefixReason(prefix));
   const amount = parseHrpAmount(hrp.amount);
   if (words.length < TIMESTAMP_WORDS + SIGNATURE_WORDS) fail('TOO_SHORT', 'invoice is too short for a timestamp and a signature');
 
@@ -162,15 +168,15 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
   }
 
   const unknownBit = unknownRequiredFeature(feature_bits);
-  if (unknownBit !== undefined) fail('UNKNOWN_REQUIRED_FEATURE', `unknown even feature bit ${unknownBit} is set`);
-  if (payment_hash === undefined) fail('MISSING_PAYMENT_HASH', 'missing required p (payment_hash) field');
+  if (unknownBit !== undefined) fail('UNKNOWN_REQUIRED_FEATURE', `unknown even feature bit ${unknownBit} is set`, `9: unknown feature bit ${unknownBit}`);
+  if (payment_hash === undefined) fail('MISSING_PAYMENT_HASH', 'missing required p (payment_hash) field', "No valid 'p' field found");
   if (payment_secret === undefined) fail('MISSING_PAYMENT_SECRET', 'missing required s (payment_secret) field');
-  if (description === undefined && description_hash === undefined) fail('MISSING_DESCRIPTION', 'missing d (description) or h (description_hash) field');
+  if (description === undefined && description_hash === undefined) fail('MISSING_DESCRIPTION', 'missing d (description) or h (description_hash) field', "must have either 'd' or 'h' field");
 
   const sigBytes = wordsToBytes(words.slice(dataEnd));
   const signature = sigBytes.slice(0, 64);
   const recovery_id = sigBytes[64]!;
-  if (recovery_id > 3) fail('BAD_SIGNATURE', `invalid recovery id ${recovery_id}`);
+  if (recovery_id > 3) fail('BAD_SIGNATURE', `invalid recovery id ${recovery_id}`, 'signature invalid');
   const msgHash = sha256(concatBytes(utf8(prefix), wordsToBytes(words.slice(0, dataEnd), false)));
 
   let payee_explicit = false;
@@ -179,13 +185,14 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
     // With n present the signature must verify against it and be low-S.
     if (!verifyCompact(signature, msgHash, payee)) {
       const highS = verifiesOnlyAsHighS(signature, msgHash, payee);
-      fail(highS ? 'HIGH_S_SIGNATURE' : 'BAD_SIGNATURE', highS ? 'signature is not low-S while an n field is present' : 'signature does not verify against the n field');
+      // Core Lightning's verify is strict too: either way its text is "invalid signature".
+      fail(highS ? 'HIGH_S_SIGNATURE' : 'BAD_SIGNATURE', highS ? 'signature is not low-S while an n field is present' : 'signature does not verify against the n field', 'invalid signature');
     }
   } else {
     try {
       payee = recoverPubkey(msgHash, signature, recovery_id);
     } catch {
-      fail('BAD_SIGNATURE', 'signature is not recoverable');
+      fail('BAD_SIGNATURE', 'signature is not recoverable', 'signature recovery failed');
     }
   }
 

@@ -21,6 +21,9 @@ export class InvoiceError extends LightningError {
   constructor(
     override readonly code: InvoiceErrorCode,
     message: string,
+    /** Core Lightning's bolt11 decoder text for the same refusal, where it has its own
+     * (its `decode` RPC quotes it); our message says more and stays for everything else. */
+    readonly clnReason?: string,
   ) {
     super(code, message);
   }

@@ -1,13 +1,23 @@
 // Core Lightning's `createonion` RPC as a pure function. Parameters and result use CLN's names:
 // hops[{pubkey, payload}] where payload is hex of the hop's TLV stream WITH its BigSize length
 // prefix, assocdata (hex), optional session_key (hex), optional onion_size (default 1300).
-// Errors are OnionError: 'ONION_TOO_BIG' carries CLN's message "Could not create onion packet"
-// (the RPC layer answers -1 with it); 'BAD_ARGUMENT' is a parameter error (-32602).
-import { isValidPubkey, isValidSecret, randomBytes } from '../crypto/secp256k1.js';
+//
+// The checks follow lightningd's json_createonion in its order, with its messages:
+//   - a payload whose BigSize prefix disagrees with its size: "hops[i] payload is not prefixed
+//     with length!" (-32602);
+//   - payloads (each plus its 32-byte HMAC) larger than onion_size: "Payloads exceed maximum
+//     onion packet size." (-32602) — checked before construction, so a 30-hop route ends here;
+//   - the construction itself failing (a session key that is 0 or not below the curve order):
+//     "Could not create onion packet" (-1).
+// Errors are OnionError: 'BAD_ARGUMENT' and 'ONION_TOO_BIG' are parameter errors,
+// 'ONION_CREATE_FAILED' is the -1 case. The RPC layer (runtime/methods/onion-methods.ts) parses
+// the JSON with CLN's per-parameter messages before calling this.
+import { isValidSecret, pubkeyParse, randomBytes } from '../crypto/secp256k1.js';
+import { CryptoError } from '../crypto/errors.js';
 import { fromHex, isHex, toHex } from '../util/bytes.js';
 import { readBigSize } from './codec.js';
 import { OnionError } from './errors.js';
-import { sphinxBuild } from './kernel.js';
+import { routingBytesNeeded, sphinxBuild } from './kernel.js';
 import { DEFAULT_ROUTING_INFO_SIZE } from './build.js';
 
 export interface CreateOnionParams {
@@ -23,49 +33,74 @@ export interface CreateOnionResult {
 }
 
 export const CREATE_ONION_FAILED = 'Could not create onion packet';
+export const PAYLOADS_EXCEED_ONION = 'Payloads exceed maximum onion packet size.';
+/** The kernel's bound on the routing info (onion messages use up to 32834 bytes). */
+export const MAX_ONION_SIZE = 65536;
 
-function param(name: string, why: string): never {
-  throw new OnionError('BAD_ARGUMENT', `${name}: ${why}`);
+function param(message: string): never {
+  throw new OnionError('BAD_ARGUMENT', message);
+}
+
+/** True when `framed` starts with a canonical BigSize equal to the number of bytes after it. */
+export function hasLengthPrefix(framed: Uint8Array): boolean {
+  try {
+    const { value, size } = readBigSize(framed, 0);
+    return value === BigInt(framed.length - size);
+  } catch (e) {
+    if (e instanceof OnionError) return false;
+    throw e;
+  }
+}
+
+/** 33-byte compressed form of a 33- or 65-byte hex key (CLN's json_to_pubkey takes both). */
+export function parseHopPubkey(hex: unknown): Uint8Array | undefined {
+  if (!isHex(hex) || (hex.length !== 66 && hex.length !== 130)) return undefined;
+  try {
+    return pubkeyParse(fromHex(hex));
+  } catch (e) {
+    if (e instanceof CryptoError) return undefined;
+    throw e;
+  }
 }
 
 export function createOnion(p: CreateOnionParams): CreateOnionResult {
-  if (!Array.isArray(p.hops) || p.hops.length === 0) param('hops', 'must be a non-empty array');
-  if (!isHex(p.assocdata)) param('assocdata', 'should be a hex value');
+  if (!Array.isArray(p.hops)) param('hops: should be an array of hops');
+  if (p.hops.length === 0) param('At least one hop must be specified.');
+  const pubkeys: Uint8Array[] = [];
+  const payloads: Uint8Array[] = [];
+  p.hops.forEach((h, i) => {
+    const pubkey = parseHopPubkey(h?.pubkey);
+    if (pubkey === undefined) param(`hops[${i}].pubkey: should be a pubkey`);
+    if (!isHex(h.payload)) param(`hops[${i}].payload: should be hex`);
+    pubkeys.push(pubkey);
+    payloads.push(fromHex(h.payload));
+  });
+  if (!isHex(p.assocdata)) param('assocdata: should be a hex value');
+  if (p.session_key !== undefined && !isHex(p.session_key, 32)) param('session_key: should be a 32 byte hex value');
   const size = p.onion_size ?? DEFAULT_ROUTING_INFO_SIZE;
-  if (!Number.isInteger(size) || size < 0 || size > 0xffff) param('onion_size', 'should be a 16 bit integer');
+  if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) param('onion_size: should be an integer');
+
+  payloads.forEach((framed, i) => {
+    if (!hasLengthPrefix(framed)) param(`hops[${i}] payload is not prefixed with length!`);
+  });
+  if (routingBytesNeeded(payloads) > size) throw new OnionError('ONION_TOO_BIG', PAYLOADS_EXCEED_ONION);
+  if (size > MAX_ONION_SIZE) param(`onion_size: should be at most ${MAX_ONION_SIZE}`);
+
   let sessionKey: Uint8Array;
   if (p.session_key !== undefined) {
-    if (!isHex(p.session_key, 32)) param('session_key', 'should be a 32 byte hex value');
     sessionKey = fromHex(p.session_key);
-    if (!isValidSecret(sessionKey)) param('session_key', 'should be a valid secret key');
+    if (!isValidSecret(sessionKey)) throw new OnionError('ONION_CREATE_FAILED', CREATE_ONION_FAILED);
   } else {
     do sessionKey = randomBytes(32);
     while (!isValidSecret(sessionKey));
   }
-  const pubkeys: Uint8Array[] = [];
-  const payloads: Uint8Array[] = [];
-  p.hops.forEach((h, i) => {
-    if (!isHex(h?.pubkey, 33) || !isValidPubkey(fromHex(h.pubkey))) param(`hops[${i}].pubkey`, 'should be a valid pubkey');
-    if (!isHex(h.payload) || h.payload.length === 0) param(`hops[${i}].payload`, 'should be a hex value');
-    const framed = fromHex(h.payload);
-    // Core Lightning requires the payload to carry its own length prefix, consistent with its size.
-    let ok = false;
-    try {
-      const { value, size: n } = readBigSize(framed, 0);
-      ok = value === BigInt(framed.length - n);
-    } catch {
-      ok = false;
-    }
-    if (!ok) param(`hops[${i}].payload`, 'payload must start with its BigSize length');
-    pubkeys.push(fromHex(h.pubkey));
-    payloads.push(framed);
-  });
   try {
     const { packet, sharedSecrets } = sphinxBuild(sessionKey, pubkeys, payloads, fromHex(p.assocdata), size);
     return { onion: toHex(packet), shared_secrets: sharedSecrets.map(toHex) };
   } catch (e) {
-    if (e instanceof OnionError && e.code === 'ONION_TOO_BIG') throw new OnionError('ONION_TOO_BIG', CREATE_ONION_FAILED);
-    if (e instanceof Error && 'code' in e && e.code === 'ONION_TOO_BIG') throw new OnionError('ONION_TOO_BIG', CREATE_ONION_FAILED);
+    // Every input was checked above; what the kernel still refuses (a blinding that degenerates)
+    // is CLN's create_onionpacket returning NULL.
+    if (e instanceof OnionError) throw new OnionError('ONION_CREATE_FAILED', CREATE_ONION_FAILED);
     throw e;
   }
 }

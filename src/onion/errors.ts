@@ -4,8 +4,12 @@
 import { LightningError } from '../errors.js';
 
 export type OnionErrorCode =
-  /** Hop payloads do not fit the onion (Core Lightning: -1 "Could not create onion packet"). */
+  /** Hop payloads do not fit the onion (sendpay: -1 "Could not create onion packet"; createonion
+   * checks first: -32602 "Payloads exceed maximum onion packet size."). */
   | 'ONION_TOO_BIG'
+  /** The Sphinx construction refused valid-looking input: an out-of-range session key or a
+   * degenerate blinding (Core Lightning's createonion: -1 "Could not create onion packet"). */
+  | 'ONION_CREATE_FAILED'
   /** Caller-side argument problem (wrong lengths, no hops, bad hex). */
   | 'BAD_ARGUMENT'
   /** Malformed onion packet bytes (wrong total length). */

@@ -35,4 +35,4 @@ export {
   type AttributionResult,
 } from './failure-packet.js';
 export { addAttribution, decodeFulfillAttribution, AttributionVerifier, ATTRIBUTION_DATA_SIZE, MAX_HOPS } from './attribution.js';
-export { createOnion, CREATE_ONION_FAILED, type CreateOnionParams, type CreateOnionResult } from './createonion.js';
+export { createOnion, CREATE_ONION_FAILED, PAYLOADS_EXCEED_ONION, MAX_ONION_SIZE, type CreateOnionParams, type CreateOnionResult } from './createonion.js';

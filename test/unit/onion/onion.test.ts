@@ -9,6 +9,7 @@ import {
   buildPaymentOnion,
   createOnion,
   CREATE_ONION_FAILED,
+  PAYLOADS_EXCEED_ONION,
   decodeFailureMessage,
   decodeFailurePacket,
   decodeHopPayload,
@@ -81,10 +82,16 @@ describe('build and peel', () => {
       if (res.kind === 'forward') packet = res.nextPacket;
     }
   });
-  it('30 hops do not fit: ONION_TOO_BIG, and createonion gives CLN\'s message', () => {
+  it('30 hops do not fit: ONION_TOO_BIG, and createonion gives CLN\'s size message', () => {
     expect(() => buildPaymentOnion({ route: route(30), payment_hash: hash, base_height: 1 })).toThrow(expect.objectContaining({ code: 'ONION_TOO_BIG' }));
     const hops = route(30).map((h, i) => ({ pubkey: toHex(h.pubkey), payload: '1202023a98040205dc0608000000000000000' + (i % 10) }));
-    expect(() => createOnion({ hops, assocdata: toHex(hash) })).toThrow(CREATE_ONION_FAILED);
+    expect(() => createOnion({ hops, assocdata: toHex(hash) })).toThrow(expect.objectContaining({ code: 'ONION_TOO_BIG', message: PAYLOADS_EXCEED_ONION }));
+  });
+  it('createonion: an out-of-range session key is CLN\'s "Could not create onion packet"', () => {
+    const hops = [{ pubkey: toHex(pubs[0]!), payload: '06020101040101' }];
+    for (const session_key of ['00'.repeat(32), 'ff'.repeat(32)]) {
+      expect(() => createOnion({ hops, assocdata: '', session_key })).toThrow(expect.objectContaining({ code: 'ONION_CREATE_FAILED', message: CREATE_ONION_FAILED }));
+    }
   });
   it('createonion honours onion_size and a random session key', () => {
     const r = createOnion({ hops: [{ pubkey: toHex(pubs[0]!), payload: '06020101040101' }], assocdata: '', onion_size: 400 });
