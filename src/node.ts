@@ -9,7 +9,7 @@ import type { Store } from './store/types.js';
 import type { Listener } from './net/listen-node.js';
 import type { Dialer } from './net/dial.js';
 import { webSocketDialer } from './net/dial-browser.js';
-import { createChainSource, parseChainFlag, type ChainSource, type ChainSpec } from './chain/index.js';
+import { checkChainForNetwork, createChainSource, parseChainFlag, type ChainSource, type ChainSpec } from './chain/index.js';
 import type { Network } from './chain/types.js';
 import { LightningNode, type NodeOptions } from './runtime/node.js';
 import { NODE_SCHEMA } from './runtime/schema.js';
@@ -102,11 +102,13 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
   else if (isNode) await (await import('./crypto/node.js')).initCryptoNode();
   else await initCrypto();
   const network = opts.network ?? 'regtest';
+  // Before the store is opened (and its lock taken): a wrong chain is a configuration error.
+  const chainOpt = opts.chain ?? 'static';
+  const chain = isChainSource(chainOpt) ? chainOpt : createChainSource(typeof chainOpt === 'string' ? parseChainFlag(chainOpt) : chainOpt, network);
+  checkChainForNetwork(chain, network);
   if (opts.dataDir) await (await import('node:fs/promises')).mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const seed = opts.seed ?? (opts.dataDir ? await loadOrCreateSeed(opts.dataDir) : newSeed());
   const store = opts.store ?? (opts.dataDir ? await openDataDirStore(opts.dataDir) : await openMemoryStore({ name: 'node', schema: NODE_SCHEMA }));
-  const chainOpt = opts.chain ?? 'static';
-  const chain = isChainSource(chainOpt) ? chainOpt : createChainSource(typeof chainOpt === 'string' ? parseChainFlag(chainOpt) : chainOpt, network);
 
   const listeners: Listener[] = [];
   const bindings: Binding[] = [];

@@ -66,6 +66,8 @@ const decodeInvstring = (s: string) => {
 export async function createBrowserNode(opts: BrowserNodeOptions, hooks: BrowserNodeHooks = {}): Promise<LightningNodeApi> {
   await initCrypto(opts.wasmUrl ?? defaultWasmUrl());
   const name = opts.dbName ?? 'lightning-worker';
+  // Before the database (and its Web Lock): a chain refused for this network is a configuration error.
+  const chain = createChainSource(opts.chain ?? { static: true }, opts.network);
   let store: Store;
   try {
     store = await openIndexedDbStore({ name, schema: NODE_SCHEMA });
@@ -76,7 +78,6 @@ export async function createBrowserNode(opts: BrowserNodeOptions, hooks: Browser
     throw e;
   }
   const seed = await loadSeed(store, true);
-  const chain = createChainSource(opts.chain ?? { static: true }, opts.network);
   return LightningNode.start({
     network: opts.network,
     store,

@@ -545,7 +545,7 @@ export class ChannelManager {
       const watch = fundingWatch(c);
       if (r.state !== 'AWAITING_LOCKIN' || !watch || watch.minimum_depth === 0) continue;
       const txid = toHex(watch.txid.slice().reverse());
-      const status = await this.d.chain.txStatus(txid);
+      const status = await this.d.chain.txStatus(txid, watch.output_index);
       if (status.confirmations === null || status.confirmations === r.funding_depth) continue;
       // The funder could confirm anything: only the promised output counts (fundee's safety).
       const out = await this.d.chain.txOutput(txid, watch.output_index);

@@ -4,6 +4,7 @@
 // JSON-RPC method table. Hosts (daemon, Worker, in-process API) create it with `startNode`.
 import type { Store } from '../store/types.js';
 import type { ChainSource, Network } from '../chain/types.js';
+import { checkChainForNetwork } from '../chain/spec.js';
 import type { Dialer } from '../net/dial.js';
 import type { ByteStream } from '../net/byte-stream.js';
 import { PeerManager, type PeerTiming, type BackoffOptions } from '../peer/index.js';
@@ -192,6 +193,8 @@ export class LightningNode implements LightningNodeApi, NodeServices {
   }
 
   static async start(opts: NodeOptions): Promise<LightningNode> {
+    // However the chain source was made (a spec, or an object from the embedder).
+    checkChainForNetwork(opts.chain, opts.network);
     const node = new LightningNode(opts);
     await node.load();
     return node;
@@ -200,7 +203,13 @@ export class LightningNode implements LightningNodeApi, NodeServices {
   private async load(): Promise<void> {
     await Promise.all([this.channels.load(), this.payments.load(), this.forwards.load(), this.invoices.load(), this.peerUpdates.load()]);
     this.wirePeers();
-    this.unsubscribers.push(this.chain.onBlock((h) => void this.channels.onBlock(h)));
+    // A chain source that fails mid-block (bitcoind restarting, Esplora rate limits) is retried
+    // at the next block; it must not become an unhandled rejection that ends the process.
+    this.unsubscribers.push(
+      this.chain.onBlock((h) => {
+        void this.channels.onBlock(h).catch((e: unknown) => this.log.log('warn', 'processing a new block failed', { height: h, error: errorMessage(e) }));
+      }),
+    );
     // Finish what a crash interrupted, then settle attempts whose HTLC never existed.
     await this.channels.replayOutbox();
     await this.reconcilePayments();

@@ -36,6 +36,8 @@ export class FakeBitcoind {
   wallets = new Set(['default']);
   /** An encrypted wallet without walletpassphrase: signing refuses (-13). */
   walletLocked = false;
+  /** Restarting: every call answers -28 "Loading block index..." as bitcoind does while it starts. */
+  warmup = false;
   readonly calls: Call[] = [];
   readonly blocks: Block[] = [];
   readonly mempool = new Map<string, string>();
@@ -136,6 +138,7 @@ export class FakeBitcoind {
       id = r.id;
       const params = r.params ?? [];
       this.calls.push({ method: r.method, params, path: req.url ?? '/' });
+      if (this.warmup) throw new RpcFailure(-28, 'Loading block index…');
       const result = this.dispatch(r.method, params, req.url ?? '/');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result, error: null, id }));
     } catch (e) {
