@@ -1,6 +1,7 @@
 // The payments table's filter form → listsendpays params. Only the page's own input rules are
-// checked here (whole numbers, which box the text belongs to); combinations Core Lightning
-// rejects ("Can only specify {start} with {index}") go through and come back verbatim.
+// checked here (whole numbers, which box the text belongs to); Core Lightning judges the rest.
+// Start and Limit page through an index: without one the form disables them, so whatever they
+// still hold is not sent (Core Lightning would answer "Can only specify {start} with {index}").
 import { isHex } from '../src/util/bytes.js';
 
 export interface PaymentsFilter {
@@ -28,13 +29,12 @@ export function listsendpaysParams(f: PaymentsFilter): ListParams {
     if (!STATUSES.includes(f.status)) return { ok: false, reason: `Unknown status "${f.status}".` };
     params.status = f.status;
   }
-  if (f.index !== '') {
-    if (!INDEXES.includes(f.index)) return { ok: false, reason: `Unknown index "${f.index}".` };
-    params.index = f.index;
-  }
+  if (f.index === '') return { ok: true, params };
+  if (!INDEXES.includes(f.index)) return { ok: false, reason: `Unknown index "${f.index}".` };
+  params.index = f.index;
   const start = f.start.trim();
   if (start !== '') {
-    if (!/^[0-9]{1,20}$/.test(start)) return { ok: false, reason: 'Start must be a whole number.' };
+    if (!/^[0-9]{1,20}$/.test(start) || BigInt(start) > 0xffffffffffffffffn) return { ok: false, reason: 'Start must be a whole number (up to 18446744073709551615).' };
     params.start = BigInt(start);
   }
   const limit = f.limit.trim();

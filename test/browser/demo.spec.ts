@@ -1,8 +1,11 @@
-// The demo page, driven like a newcomer would: open it, connect to the hub, wait for the channel,
-// get an invoice from the shop, pay it, read the preimage and the payments table; then two
-// payments that fail (a tampered payment_hash, an amount above the channel balance) and how the
-// page explains them. Runs against `lightning-worker demo` (a hub, a shop and a proxy on
-// loopback), started here on port 0; set LW_DEMO_URL to use a demo server that is already running.
+// The demo page, driven like a newcomer would: open it (it connects to the hub by itself), wait
+// for the channel, get an invoice from the shop, pay it, read the preimage and the payments table;
+// then two payments that fail (a tampered payment_hash, an amount above the channel balance) and
+// how the page explains them, and the payments table's filters and paging. Runs against
+// `lightning-worker demo` (a hub, a shop and a proxy on loopback, the built page from dist/web
+// under the server's Content-Security-Policy), started here on port 0; set LW_DEMO_URL to use a
+// demo server that is already running. Needs `npx tsc -p tsconfig.build.json && npx vite build
+// --mode demo` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,7 @@ const demoLog: string[] = [];
 
 /** Starts the demo command and resolves with the URL from its `{"event":"demo-ready","url":…}` line. */
 function startDemo(): Promise<string> {
-  const child = spawn(process.execPath, ['dist/node/cli/main.js', 'demo', '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/node/cli/main.js', 'demo', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   demo = child;
   child.stderr?.on('data', (b: Buffer) => demoLog.push(b.toString()));
   return new Promise((resolve, reject) => {
@@ -87,20 +90,41 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
   const outcome = page.locator('#pay-outcome');
   const payments = page.locator('#payments-body');
 
-  await test.step('open the page: the node starts by itself', async () => {
-    await page.goto(demoUrl);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pay a Lightning invoice from this page');
-    await expect(page.locator('#node-status')).toHaveText('Running.', { timeout: 60_000 });
+  // Anything the page's Content-Security-Policy blocks (init scripts are not subject to it).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const cspConsole: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspConsole.push(m.text());
   });
 
-  await test.step('connect to the hub (prefilled), with the keyboard', async () => {
+  await test.step('open the page: the node starts and connects to the hub by itself', async () => {
+    const response = await page.goto(demoUrl);
+    if (process.env.LW_DEMO_URL === undefined) expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pay a Lightning invoice from this page');
+    await expect(page.locator('#pay-idle')).toBeVisible();
+    await expect(page.locator('#node-status')).toHaveText('Running.', { timeout: 60_000 });
+    await expect(page.locator('#connect-auto')).toBeVisible();
+    await expect(page.locator('#peer-list li[data-state="connected"]')).toHaveCount(1, { timeout: 30_000 });
+    await expect(page.locator('#peer-list')).toContainText('hub');
+  });
+
+  await test.step('the Connect form stays for other peers, with the keyboard', async () => {
     const address = page.getByLabel('Peer address');
     await expect(address).toHaveValue(/^0[23][0-9a-f]{64}@wss?:\/\//);
     await expect(page.getByRole('radio', { name: /Direct WebSocket/ })).toBeChecked();
     await expect(page.locator('#dial-preview')).toContainText('Will dial ws');
-    await address.focus();
+    const hubAddress = await address.inputValue();
+    await address.fill('not-a-node@127.0.0.1:9735');
     await page.keyboard.press('Enter');
-    await expect(page.locator('#peer-list')).toContainText('hub', { timeout: 30_000 });
+    await expect(page.locator('#connect-error')).toBeVisible();
+    await expect(address).toBeFocused();
+    await address.fill(hubAddress);
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#connect-error')).toBeHidden({ timeout: 30_000 });
     await expect(page.locator('#peer-list li[data-state="connected"]')).toHaveCount(1, { timeout: 30_000 });
   });
 
@@ -114,6 +138,8 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
   let paidHash = '';
   await test.step('get an invoice from the shop and pay it', async () => {
     paidHash = await getShopInvoice(page, '10000sat');
+    // One sentence for screen readers, not the whole definition list.
+    await expect(page.locator('#announcer')).toHaveText(/^Invoice decoded: 10,000 sat to shop, “A cup of coffee”, expires in /);
     await expect(page.locator('#route-preview table')).toContainText('hub');
     await expect(page.locator('#route-preview table')).toContainText('shop');
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
@@ -168,6 +194,46 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
     await page.getByRole('button', { name: 'Show payments' }).click();
     await expect(payments.locator('tr')).toHaveCount(1);
     await expect(payments.locator('tr').first()).toHaveAttribute('data-status', 'complete');
+    await expect(page.locator('#announcer')).toHaveText('1 payment attempt.');
+  });
+
+  await test.step('page through the created index (index, start, limit)', async () => {
+    await page.getByLabel('payment_hash or bolt11').fill('');
+    const start = page.getByLabel('Start', { exact: true });
+    const limit = page.getByLabel('Limit', { exact: true });
+    await expect(start).toBeDisabled();
+    await expect(page.locator('#filter-paging-help')).toBeVisible();
+    await page.getByLabel('Order by index').selectOption('created');
+    await expect(start).toBeEnabled();
+    await start.fill('2');
+    await limit.fill('1');
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(payments.locator('tr')).toHaveCount(1);
+    await expect(payments.locator('tr td[data-label="#"]')).toHaveText('2');
+    await start.fill('1');
+    await limit.fill('2');
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(payments.locator('tr td[data-label="#"]')).toHaveText(['1', '2']);
+    // Back to no index: the disabled fields still hold 1 and 2, but they are not sent.
+    await page.getByLabel('Order by index').selectOption('');
+    await expect(start).toBeDisabled();
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(payments.locator('tr')).toHaveCount(3);
+    await expect(page.locator('#payments-error')).toBeHidden();
+  });
+
+  await test.step('a rebuilt payments table keeps the focused "Why?" button focused', async () => {
+    const why = payments.locator('tr[data-status="failed"]').first().getByRole('button', { name: /^Why did attempt \d+ fail\?$/ });
+    const hash = await payments.locator('tr[data-status="failed"]').first().getAttribute('data-payment-hash');
+    await why.focus();
+    // What a payment event does: the table is fetched and rebuilt while focus is inside it.
+    await page.evaluate(() => {
+      (window as unknown as { oldWhy: Element | null }).oldWhy = document.activeElement;
+      document.querySelector<HTMLFormElement>('#payments-filter')!.requestSubmit();
+    });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { oldWhy: Element }).oldWhy.isConnected)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-payment-hash') ?? null)).toBe(hash);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
   });
 
   await test.step('every control has a name', async () => {
@@ -186,5 +252,15 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: 'test-results/demo-360.png', fullPage: true });
+    // The card layout's display rules must not show a table the page hid.
+    await page.getByLabel('payment_hash or bolt11').fill('00'.repeat(32));
+    await page.getByRole('button', { name: 'Show payments' }).click();
+    await expect(page.locator('#payments-status')).toHaveText('No payments match.');
+    await expect(page.locator('#payments-table')).toBeHidden();
+  });
+
+  await test.step('nothing was blocked by the Content-Security-Policy', async () => {
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(cspConsole).toEqual([]);
   });
 });

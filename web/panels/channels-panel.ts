@@ -1,12 +1,14 @@
 // Section 3: our channels from listpeerchannels (state, balances, scid or alias), refreshed when
 // the node reports channel/peer changes or a payment settles. Until a channel is ready it also
 // polls, because a zero-conf channel the peer opens right after connecting is the very first
-// thing a newcomer waits for.
+// thing a newcomer waits for; with the demo hub it also asks the demo server how the hub's open
+// is going, so a failed open is said rather than waited for.
 import type { App } from '../app.js';
 import { byId, cell, h, replaceChildren, setMessage, tableRow } from '../dom.js';
 import { formatMsat, formatMsatExact, nodeLabel } from '../format.js';
 import { READY_STATE } from '../route.js';
 import { channelViews, errorLine, type ChannelView } from '../rpc-views.js';
+import { fetchHubChannelStatus, hubFailureText } from '../hub-channel.js';
 
 const POLL_MS = 2000;
 
@@ -36,6 +38,8 @@ export function mountChannelsPanel(app: App): void {
   const empty = byId('channels-empty', HTMLElement);
   const error = byId('channels-error', HTMLElement);
   const refreshButton = byId('channels-refresh', HTMLButtonElement);
+  const hubMessage = byId('channels-hub', HTMLElement);
+  const emptyText = empty.textContent ?? '';
   const announcedReady = new Set<string>();
   let timer: number | undefined;
   let inFlight = false;
@@ -63,7 +67,10 @@ export function mountChannelsPanel(app: App): void {
           app.announce(`Channel with ${nodeLabel(c.peer_id, app.names)} is ready: you can send ${formatMsat(c.spendable_msat ?? 0n)}.`);
         }
       }
-      schedulePoll(!channels.some((c) => c.state === READY_STATE));
+      const hub = app.config?.hub?.id.toLowerCase();
+      const waiting = !channels.some((c) => c.state === READY_STATE && (hub === undefined || c.peer_id.toLowerCase() === hub));
+      if (hub !== undefined) await showHubStatus(waiting, channels.length === 0);
+      schedulePoll(waiting);
     } catch (e) {
       setMessage(error, errorLine(e));
     } finally {
@@ -72,6 +79,27 @@ export function mountChannelsPanel(app: App): void {
         again = false;
         void refresh();
       }
+    }
+  }
+
+  /** Sets a message only when it changes, so a polled alert is not read again every 2 s. */
+  function show(el: HTMLElement, text: string): void {
+    if (el.textContent !== text || el.hidden !== (text === '')) setMessage(el, text);
+  }
+
+  async function showHubStatus(waiting: boolean, noChannels: boolean): Promise<void> {
+    const self = app.selfId;
+    if (!waiting || self === undefined) {
+      show(hubMessage, '');
+      empty.textContent = emptyText;
+      return;
+    }
+    try {
+      const s = await fetchHubChannelStatus(self);
+      show(hubMessage, s.state === 'failed' ? hubFailureText(s) : '');
+      if (noChannels) empty.textContent = s.state === 'opening' ? 'The hub is opening a channel to you…' : emptyText;
+    } catch (e) {
+      show(hubMessage, `Cannot ask the demo server about the hub's channel: ${errorLine(e)}`);
     }
   }
 

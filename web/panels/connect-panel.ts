@@ -1,11 +1,13 @@
 // Section 2: connect to a peer by `id@host:port` or `id@ws://…`, directly or through a proxy in
-// either URL dialect, and show each peer's connection state as the node reports it.
+// either URL dialect, and show each peer's connection state as the node reports it. With the
+// demo config the page dials the hub by itself once the node runs (a newcomer should not have to
+// find the button first); the form stays for any other peer.
 import type { App } from '../app.js';
 import { clientOf } from '../app.js';
 import { demoPeerAddress } from '../config.js';
 import { byId, h, radioValue, replaceChildren, setMessage } from '../dom.js';
 import { nodeLabel } from '../format.js';
-import { isDialect, planConnection, type Dialect, type PeerInput } from '../peer-input.js';
+import { isDialect, planConnection, type ConnectPlan, type Dialect, type PeerInput } from '../peer-input.js';
 import { errorLine, peerViews, str } from '../rpc-views.js';
 
 type PeerState = { state: 'connecting' | 'connected' | 'disconnected'; url?: string; reason?: string };
@@ -56,6 +58,26 @@ export function mountConnectPanel(app: App): void {
   });
   form.addEventListener('input', renderPreview);
 
+  async function dial(plan: Extract<ConnectPlan, { ok: true }>): Promise<void> {
+    setMessage(error, '');
+    const { id, url } = plan.target;
+    peers.set(id, { state: 'connecting', url });
+    renderPeers();
+    button.disabled = true;
+    try {
+      const result = await clientOf(app).connect(plan.target);
+      const got = str(result.id)?.toLowerCase() ?? id;
+      peers.set(got, { state: 'connected', url });
+      app.announce(`Connected to ${nodeLabel(got, app.names)}.`);
+    } catch (e) {
+      peers.set(id, { state: 'disconnected', url, reason: errorLine(e) });
+      setMessage(error, errorLine(e));
+    } finally {
+      button.disabled = false;
+      renderPeers();
+    }
+  }
+
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const plan = planConnection(input());
@@ -64,26 +86,22 @@ export function mountConnectPanel(app: App): void {
       address.focus();
       return;
     }
-    setMessage(error, '');
-    const { id, url } = plan.target;
-    peers.set(id, { state: 'connecting', url });
-    renderPeers();
-    button.disabled = true;
-    void (async () => {
-      try {
-        const result = await clientOf(app).connect(plan.target);
-        const got = str(result.id)?.toLowerCase() ?? id;
-        peers.set(got, { state: 'connected', url });
-        app.announce(`Connected to ${nodeLabel(got, app.names)}.`);
-      } catch (e) {
-        peers.set(id, { state: 'disconnected', url, reason: errorLine(e) });
-        setMessage(error, errorLine(e));
-      } finally {
-        button.disabled = false;
-        renderPeers();
-      }
-    })();
+    void dial(plan);
   });
+
+  /** The demo hub, dialled once per page load unless the node is already connected to it. */
+  async function autoConnect(): Promise<void> {
+    const hub = app.config?.hub;
+    const demo = app.config === undefined ? undefined : demoPeerAddress(app.config, 'direct');
+    if (hub === undefined || demo === undefined) return;
+    if (peers.get(hub.id.toLowerCase())?.state === 'connected') return;
+    const plan = planConnection({ address: demo, dialect: 'direct', proxyUrl: '' });
+    if (!plan.ok) {
+      setMessage(error, `The demo hub's address is unusable: ${plan.reason}`);
+      return;
+    }
+    await dial(plan);
+  }
 
   /** After a reload the node may already be connected (it reconnects by itself): show that. */
   async function loadPeers(): Promise<void> {
@@ -100,7 +118,7 @@ export function mountConnectPanel(app: App): void {
   app.bus.on((e) => {
     if (e.type === 'started') {
       button.disabled = false;
-      void loadPeers();
+      void loadPeers().then(autoConnect);
     }
     if (e.type !== 'node' || e.event.type !== 'peer') return;
     const ev = e.event;
@@ -118,6 +136,7 @@ export function mountConnectPanel(app: App): void {
     const demo = demoPeerAddress(app.config, 'direct');
     if (demo !== undefined) address.value = demo;
     if (app.config.proxy !== undefined) proxy.value = app.config.proxy.url;
+    byId('connect-auto', HTMLElement).hidden = demo === undefined;
   }
   button.disabled = app.client === undefined;
   renderPreview();

@@ -1,5 +1,6 @@
 // A decoded BOLT 11 invoice as a definition list: what a person checks before paying (amount,
 // description, who is paid, until when) and what the route is built from (route hints, final CLTV).
+// Screen readers get one sentence (invoiceSummary, through the page's announcer), not the list.
 import { definitionList, h } from '../dom.js';
 import { formatExpiry, formatMsat, formatMsatExact, formatUnixTime, nodeLabel, shortId, type NodeNames } from '../format.js';
 import type { InvoiceView, RouteHintHopView } from '../rpc-views.js';
@@ -32,4 +33,12 @@ export function invoiceDetails(inv: InvoiceView, names: NodeNames, nowSeconds: n
     ],
     'invoice-details',
   );
+}
+
+/** One line for the announcer: "Invoice decoded: 10,000 sat to shop, “A cup of coffee”, expires in 1 h." */
+export function invoiceSummary(inv: InvoiceView, names: NodeNames, nowSeconds: number): string {
+  const amount = inv.amount_msat === undefined ? 'any amount' : formatMsat(inv.amount_msat);
+  const payee = names.get(inv.payee.toLowerCase()) ?? `node ${shortId(inv.payee)}`;
+  const description = inv.description === undefined || inv.description === '' ? '' : `, “${inv.description}”`;
+  return `Invoice decoded: ${amount} to ${payee}${description}, ${formatExpiry(inv.created_at, inv.expiry, nowSeconds)}.`;
 }

@@ -8,7 +8,7 @@ import { formatMsat } from '../format.js';
 import { buildRoute, type BuiltRoute } from '../route.js';
 import { manualSendpayParams, routeToJson } from '../route-json.js';
 import { channelViews, errorLine, invoiceView, type ChannelView, type InvoiceView } from '../rpc-views.js';
-import { invoiceDetails } from './invoice-details.js';
+import { invoiceDetails, invoiceSummary } from './invoice-details.js';
 import { mountPayWatch } from './pay-watch.js';
 import { routeTable } from './route-table.js';
 
@@ -40,6 +40,13 @@ export function mountPayPanel(app: App): void {
   let prepared: Prepared | undefined;
   let generation = 0;
   let shown = '';
+  /** The invoice (or decode error) last announced: re-preparing the same one stays quiet. */
+  let announced = '';
+  const announceOnce = (key: string, text: string): void => {
+    if (key === announced) return;
+    announced = key;
+    app.announce(text);
+  };
 
   const mode = (): Mode => (radioValue(form, 'pay-mode') === 'route' ? 'route' : 'invoice');
 
@@ -57,6 +64,7 @@ export function mountPayPanel(app: App): void {
     editButton.hidden = true;
     if (bolt11 === '') {
       shown = '';
+      announced = '';
       replaceChildren(details);
       replaceChildren(preview);
       amountRow.hidden = true;
@@ -78,8 +86,10 @@ export function mountPayPanel(app: App): void {
       inv = invoiceView(await client.decode(bolt11));
     } catch (e) {
       if (gen === generation) {
-        replaceChildren(details, h('p', { class: 'error' }, `Cannot decode this invoice: ${errorLine(e)}`));
+        const text = `Cannot decode this invoice: ${errorLine(e)}`;
+        replaceChildren(details, h('p', { class: 'error' }, text));
         replaceChildren(preview);
+        announceOnce(`error:${bolt11}`, text);
       }
       return undefined;
     }
@@ -91,7 +101,9 @@ export function mountPayPanel(app: App): void {
       return undefined;
     }
     if (gen !== generation) return undefined;
-    replaceChildren(details, invoiceDetails(inv, app.names, Math.floor(Date.now() / 1000)));
+    const now = Math.floor(Date.now() / 1000);
+    replaceChildren(details, invoiceDetails(inv, app.names, now));
+    announceOnce(bolt11, invoiceSummary(inv, app.names, now));
     amountRow.hidden = inv.amount_msat !== undefined;
     let amount: bigint | undefined;
     if (inv.amount_msat === undefined && amountInput.value.trim() !== '') {

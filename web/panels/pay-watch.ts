@@ -34,6 +34,8 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
   const log = byId('pay-log', HTMLOListElement);
   const cancel = byId('pay-cancel', HTMLButtonElement);
   const outcome = byId('pay-outcome', HTMLElement);
+  const idle = byId('pay-idle', HTMLElement);
+  const logBox = byId('pay-log-box', HTMLElement);
   let current: Watching | undefined;
 
   const note = (text: string): void => {
@@ -107,7 +109,10 @@ export function mountPayWatch(app: App): { send(a: Attempt): Promise<void> } {
   async function send(a: Attempt): Promise<void> {
     current?.abort.abort();
     const client = clientOf(app);
-    section.hidden = false;
+    // The section and its live region were on the page all along: only their content changes, so
+    // screen readers announce "Sending…" (a region shown in the same tick is often not read).
+    idle.hidden = true;
+    logBox.hidden = false;
     replaceChildren(log);
     replaceChildren(outcome);
     cancel.hidden = true;

@@ -1,6 +1,8 @@
 // Section 5: listsendpays with its filters (status; payment_hash or bolt11; index created/updated
 // with start and limit), one row per attempt. A failed row can replay its failure (waitsendpay
 // with timeout 0 answers from the stored row) and show the same explanation as a live failure.
+// The table is rebuilt on every payment event: a focused "Why?" button gets its focus back in
+// the new table, and the row count is announced only after the person asked for it.
 import { clientOf, type App } from '../app.js';
 import { byId, cell, h, replaceChildren, setMessage, tableRow } from '../dom.js';
 import { formatMsat, formatMsatExact, formatUnixTime, nodeLabel, shortId } from '../format.js';
@@ -22,12 +24,13 @@ export function mountPaymentsPanel(app: App): void {
   const body = byId('payments-body', HTMLTableSectionElement);
   const why = byId('payments-why', HTMLElement);
 
+  // Disabled paging fields may still hold text from before: it is not part of the request.
   const filter = (): PaymentsFilter => ({
     status: byId('filter-status', HTMLSelectElement).value,
     hashOrInvoice: byId('filter-hash', HTMLInputElement).value,
     index: index.value,
-    start: byId('filter-start', HTMLInputElement).value,
-    limit: byId('filter-limit', HTMLInputElement).value,
+    start: paging.disabled ? '' : byId('filter-start', HTMLInputElement).value,
+    limit: paging.disabled ? '' : byId('filter-limit', HTMLInputElement).value,
   });
 
   async function explain(p: PaymentView, button: HTMLButtonElement): Promise<void> {
@@ -55,7 +58,7 @@ export function mountPaymentsPanel(app: App): void {
     action?.setAttribute('aria-label', `Why did attempt ${p.created_index} fail?`);
     action?.addEventListener('click', () => void explain(p, action));
     return tableRow(
-      { 'data-status': p.status, 'data-payment-hash': p.payment_hash },
+      { 'data-status': p.status, 'data-payment-hash': p.payment_hash, 'data-created-index': String(p.created_index) },
       cell('#', { class: 'num' }, String(p.created_index)),
       cell('Payment hash', {}, h('code', { title: p.payment_hash }, shortId(p.payment_hash))),
       cell('Status', {}, h('span', { class: `badge status-${p.status}` }, p.status)),
@@ -70,7 +73,28 @@ export function mountPaymentsPanel(app: App): void {
     );
   }
 
-  async function refresh(): Promise<void> {
+  /** The row of the focused control inside the table, to find it again after a rebuild. */
+  function focusedRow(): { hash: string; created?: string } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !body.contains(active)) return undefined;
+    const tr = active.closest('tr');
+    const hash = tr?.dataset.paymentHash;
+    if (hash === undefined) return undefined;
+    const created = tr?.dataset.createdIndex;
+    return created === undefined ? { hash } : { hash, created };
+  }
+
+  function restoreFocus(was: { hash: string; created?: string }): void {
+    const rows = [...body.querySelectorAll<HTMLTableRowElement>('tr')].filter((tr) => tr.dataset.paymentHash === was.hash);
+    const same = rows.find((tr) => tr.dataset.createdIndex === was.created) ?? rows[0];
+    const target = same?.querySelector<HTMLElement>('button') ?? null;
+    // The row is gone (filtered out): the table itself is the nearest sensible place.
+    if (target !== null) target.focus();
+    else if (!table.hidden) table.focus();
+  }
+
+  /** `byPerson`: the person pressed Show payments, so the outcome is announced. */
+  async function refresh(byPerson = false): Promise<void> {
     if (app.client === undefined) return;
     const f = listsendpaysParams(filter());
     if (!f.ok) {
@@ -80,9 +104,12 @@ export function mountPaymentsPanel(app: App): void {
     try {
       const rows = paymentViews(await app.client.listsendpays(f.params));
       setMessage(error, '');
+      const focus = focusedRow();
       replaceChildren(body, ...rows.map(row));
       table.hidden = rows.length === 0;
       status.textContent = rows.length === 0 ? 'No payments match.' : `${rows.length} payment attempt${rows.length === 1 ? '' : 's'}.`;
+      if (focus !== undefined) restoreFocus(focus);
+      if (byPerson) app.announce(status.textContent);
     } catch (e) {
       setMessage(error, errorLine(e));
     }
@@ -94,7 +121,7 @@ export function mountPaymentsPanel(app: App): void {
   index.addEventListener('change', syncPaging);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void refresh();
+    void refresh(true);
   });
   app.bus.on((e) => {
     if (e.type === 'started' || e.type === 'payments-changed') void refresh();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { manualSendpayParams, parseRouteJson, routeToJson } from '../../../web/route-json.js';
-import { listsendpaysParams } from '../../../web/listsendpays-params.js';
 import { HASH, SECRET, expectErr, expectOk, ids, makeEngine } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
@@ -55,30 +54,5 @@ describe('route JSON', () => {
     if (!bad.ok) throw new Error(bad.reason);
     expect(bad.params.amount_msat).toBe('1sat');
     expectErr(await engine.call('sendpay', bad.params), -32602, `route: bad node_id: invalid token '"02zz"'`);
-  });
-});
-
-describe('listsendpaysParams', () => {
-  const empty = { status: '', hashOrInvoice: '', index: '', start: '', limit: '' };
-  it('leaves out empty fields and tells a hash from an invoice', () => {
-    expect(listsendpaysParams(empty)).toEqual({ ok: true, params: {} });
-    expect(listsendpaysParams({ ...empty, hashOrInvoice: HASH.toUpperCase() })).toEqual({ ok: true, params: { payment_hash: HASH } });
-    expect(listsendpaysParams({ ...empty, hashOrInvoice: ' lnbcrt1abc ' })).toEqual({ ok: true, params: { bolt11: 'lnbcrt1abc' } });
-    expect(listsendpaysParams({ status: 'failed', hashOrInvoice: '', index: 'updated', start: '3', limit: '10' })).toEqual({
-      ok: true,
-      params: { status: 'failed', index: 'updated', start: 3n, limit: 10 },
-    });
-  });
-  it('checks numbers and choices, and the engine answers the rest', async () => {
-    expect(listsendpaysParams({ ...empty, start: '-1' })).toEqual({ ok: false, reason: 'Start must be a whole number.' });
-    expect(listsendpaysParams({ ...empty, limit: '4294967296' })).toEqual({ ok: false, reason: 'Limit must be a whole number.' });
-    expect(listsendpaysParams({ ...empty, status: 'done' })).toEqual({ ok: false, reason: 'Unknown status "done".' });
-    const { engine } = makeEngine();
-    const p = listsendpaysParams({ ...empty, limit: '5' });
-    if (!p.ok) throw new Error(p.reason);
-    expectErr(await engine.call('listsendpays', p.params), -32602, 'Can only specify {limit} with {index}');
-    const q = listsendpaysParams({ ...empty, index: 'created', start: '1', limit: '5' });
-    if (!q.ok) throw new Error(q.reason);
-    expect(expectOk(await engine.call('listsendpays', q.params))).toEqual({ payments: [] });
   });
 });
