@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { JsonStreamSplitter } from './json-stream.js';
 import { prettyJson } from './json-pretty.js';
+import { JsonParseError, getMember, parseJson } from '../rpc/json-parse.js';
 
 function asJsonToken(arg: string): string {
   try {
@@ -30,8 +31,36 @@ export function buildCliRequest(method: string, args: string[], keywords: boolea
   return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":${params}}`;
 }
 
+/** The raw text of a request's id token (how the daemon echoes it), if the request has one. */
+function idOf(text: string): string | undefined {
+  try {
+    return getMember(parseJson(text), 'id')?.full;
+  } catch (e) {
+    if (e instanceof JsonParseError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Our reply: a response whose id is ours, or null (the daemon could not read our request).
+ * Notifications carry no id; an unparsable frame is not a reply either.
+ */
+function isReplyTo(text: string, id: string | undefined): boolean {
+  let tok;
+  try {
+    tok = parseJson(text);
+  } catch (e) {
+    if (e instanceof JsonParseError) return false;
+    throw e;
+  }
+  const got = getMember(tok, 'id');
+  if (got === undefined) return false;
+  return got.type === 'null' || id === undefined || got.full === id;
+}
+
 /** Sends one request over the unix socket and resolves with the raw response text. */
 export function rpcCall(socketPath: string, requestText: string, timeoutMs = 0): Promise<string> {
+  const id = idOf(requestText);
   return new Promise((resolve, reject) => {
     const sock = connect(socketPath);
     const splitter = new JsonStreamSplitter();
@@ -40,8 +69,7 @@ export function rpcCall(socketPath: string, requestText: string, timeoutMs = 0):
     sock.on('connect', () => sock.write(requestText));
     sock.on('data', (chunk: Buffer) => {
       for (const text of splitter.push(chunk)) {
-        // Skip notifications (no id); the first reply with an id is ours.
-        if (!/"id"\s*:/.test(text.slice(0, 200)) && !text.includes('"result"') && !text.includes('"error"')) continue;
+        if (!isReplyTo(text, id)) continue;
         if (timer) clearTimeout(timer);
         sock.end();
         resolve(text);

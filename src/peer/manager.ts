@@ -3,7 +3,7 @@
 // messages and connection events tagged with the node id, and lists peers for `listpeers`.
 import { Emitter } from '../net/emitter.js';
 import type { ByteStream } from '../net/byte-stream.js';
-import { parseHostPort, parsePeerAddress, type PeerAddress, type PeerAddressInput } from '../net/address.js';
+import { parseHostPort, parsePeerAddress, type NetAddress, type PeerAddress, type PeerAddressInput } from '../net/address.js';
 import type { Dialer, RouteOptions } from '../net/dial.js';
 import { LightningError } from '../errors.js';
 import type { NodeId } from '../types.js';
@@ -29,6 +29,8 @@ export interface PeerManagerOptions extends SessionOptions {
 
 export type PeerManagerEvents = {
   connected: [id: NodeId, info: ConnectionInfo];
+  /** An outbound connection to `id` at `address` completed init (just before `connected`). */
+  dialled: [id: NodeId, address: NetAddress];
   disconnected: [id: NodeId, error: PeerError | null];
   attemptFailed: [id: NodeId, error: PeerError, reconnectInMs: number | undefined];
   message: [id: NodeId, message: WireMessage];
@@ -71,6 +73,18 @@ export class PeerManager {
     const peer = this.peerFor(a.id);
     peer.address = a.address;
     return peer.connect();
+  }
+
+  /**
+   * Core Lightning's `connect ID` without an address: the live connection, or a dial to the
+   * address this peer is known by (undefined when there is none).
+   */
+  connectKnown(id: NodeId): Promise<ConnectionInfo> | undefined {
+    if (this.closing) return Promise.reject(new PeerError('NOT_CONNECTED', 'peer manager is closed'));
+    const p = this.peers_.get(id);
+    const live = p?.connection?.info;
+    if (live) return Promise.resolve(live);
+    return p?.address ? p.connect() : undefined;
   }
 
   /** Runs the responder over a stream a listener accepted; the peer appears once init is done. */
@@ -141,6 +155,7 @@ export class PeerManager {
     if (known) return known;
     const p = new Peer({ ...this.opts, id });
     this.peers_.set(id, p);
+    p.on('dialled', (address) => this.events.emit('dialled', id, address));
     p.on('connected', (info) => this.events.emit('connected', id, info));
     p.on('disconnected', ({ error }) => {
       // Peers known only from inbound connections are forgotten when they leave, so strangers

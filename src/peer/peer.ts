@@ -45,6 +45,8 @@ export interface PeerInfo {
 
 export type PeerEvents = {
   connected: [info: ConnectionInfo];
+  /** An outbound attempt reached init at `address` (emitted just before `connected`). */
+  dialled: [address: NetAddress];
   /** A live connection ended. `reconnectInMs` is set when another attempt is scheduled. */
   disconnected: [event: { error: PeerError | null; reconnectInMs?: number }];
   /** An outbound attempt failed before becoming ready. */
@@ -206,6 +208,8 @@ export class Peer {
           return;
         }
         this.attempt = undefined;
+        // The address proved good: the runtime remembers it for dialing again after a restart.
+        if (this.attemptTo) this.events.emit('dialled', this.attemptTo);
         this.adopt(conn);
       },
       (e: unknown) => {

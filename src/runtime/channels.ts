@@ -16,6 +16,10 @@ import {
   addHtlc,
   blockHeight,
   balances,
+  canProposeFee,
+  feeEstimateTarget,
+  feeUpdateFor,
+  updateFee,
   channelSummary,
   channelWriteOps,
   commit,
@@ -42,6 +46,7 @@ import {
   type Step,
 } from '../channel/state/index.js';
 import { KeyedMutex } from './mutex.js';
+import { Rebroadcaster } from './rebroadcast.js';
 import type { Logger } from './log.js';
 import type { EventHub } from './events.js';
 import type { NodeSecrets } from './secrets.js';
@@ -108,8 +113,18 @@ export class ChannelManager {
   private readonly closeWaiters = new Map<string, ((c: ClosingBroadcast) => void)[]>();
   private nextKeyIndex = 0;
   private stopped = false;
+  private readonly rebroadcaster: Rebroadcaster;
 
-  constructor(private readonly d: ChannelManagerDeps) {}
+  constructor(private readonly d: ChannelManagerDeps) {
+    this.rebroadcaster = new Rebroadcaster({
+      store: d.store,
+      chain: d.chain,
+      log: d.log,
+      channel: (ref) => this.get(ref),
+      channels: () => this.all(),
+      fatal: (e) => d.fatal(e),
+    });
+  }
 
   setFollowUps(f: ChannelFollowUps): void {
     this.followUps = f;
@@ -128,6 +143,14 @@ export class ChannelManager {
       this.chans.set(id, ch);
       if (ch.record.temporary_channel_id !== id) this.aliasOfTemp.set(ch.record.temporary_channel_id, id);
     }
+    // A crash (or a chain source that was down) may have kept a funding, commitment or closing
+    // tx from the chain: offer them again, without holding up the start.
+    void this.rebroadcaster.run();
+  }
+
+  /** Offers our unconfirmed funding/commitment/closing txs the chain source does not know again. */
+  rebroadcast(): Promise<void> {
+    return this.rebroadcaster.run();
   }
 
   /** Replays follow-ups left in the outbox (after a crash, or while a channel was offline). */
@@ -298,14 +321,17 @@ export class ChannelManager {
           this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: 'CHANNELD_NORMAL' });
           queueMicrotask(() => void this.replayOutbox((r) => r.channel_id === e.channel_id));
           if (this.d.onChannelActive) queueMicrotask(() => void this.d.onChannelActive?.(ch));
+          queueMicrotask(() => void this.updateFeerates(e.channel_id));
           break;
         case 'reestablished':
           queueMicrotask(() => void this.replayOutbox());
           if (this.d.onChannelActive) queueMicrotask(() => void this.d.onChannelActive?.(ch));
+          // The estimate may have moved while the peer was away (BOLT 2: update_fee only while connected).
+          queueMicrotask(() => void this.updateFeerates(e.channel_id));
           break;
         case 'broadcast': {
           const raw = serializeTx(e.tx);
-          await this.broadcast(raw, e.kind, e.channel_id);
+          await this.broadcast(raw, e.kind === 'closing' ? 'closing' : 'commitment', e.channel_id);
           const waiters = this.closeWaiters.get(e.channel_id) ?? [];
           this.closeWaiters.delete(e.channel_id);
           for (const w of waiters) w({ type: e.kind === 'closing' ? 'mutual' : 'unilateral', tx: toHex(raw), txid: e.txid });
@@ -329,13 +355,8 @@ export class ChannelManager {
     }
   }
 
-  private async broadcast(raw: Uint8Array, kind: string, channelId: string): Promise<void> {
-    try {
-      const txid = await this.d.chain.broadcast(toHex(raw));
-      this.d.log.log('info', 'broadcast', { kind, channel_id: channelId, txid });
-    } catch (e) {
-      this.d.log.log('error', 'broadcast failed', { kind, channel_id: channelId, error: errorMessage(e) });
-    }
+  private broadcast(raw: Uint8Array, kind: 'funding' | 'commitment' | 'closing', channelId: string): Promise<boolean> {
+    return this.rebroadcaster.broadcast(toHex(raw), kind, channelId);
   }
 
   // ---------------------------------------------------------------- peers
@@ -519,8 +540,8 @@ export class ChannelManager {
   private async broadcastFunding(channelId: string, tmp: string): Promise<void> {
     const rec = await this.d.store.get<FundingRecord & StoreRecord>(FUNDINGS_TABLE.name, tmp);
     if (!rec) return;
-    await this.broadcast(fromHex(rec.tx_hex), 'funding', channelId);
-    await this.d.store.commit([{ table: FUNDINGS_TABLE.name, put: { ...rec, broadcast: true } }]);
+    // Not marked broadcast unless the source took it: the rebroadcaster retries at every block.
+    if (await this.broadcast(fromHex(rec.tx_hex), 'funding', channelId)) await this.rebroadcaster.markBroadcast(rec);
     const w = this.fundWaiters.get(tmp);
     if (w) {
       this.fundWaiters.delete(tmp);
@@ -540,6 +561,17 @@ export class ChannelManager {
         if (cur) await this.apply(blockHeight(cur, height));
       });
     }
+    try {
+      await this.checkFundingDepths();
+    } catch (e) {
+      // The chain source is unreachable: the next block looks again.
+      this.d.log.log('warn', 'funding depth check failed', { error: errorMessage(e) });
+    }
+    await this.updateFeerates();
+    await this.rebroadcaster.run();
+  }
+
+  private async checkFundingDepths(): Promise<void> {
     for (const c of this.all()) {
       const r = c.record;
       const watch = fundingWatch(c);
@@ -562,6 +594,51 @@ export class ChannelManager {
         if (cur) await this.apply(fundingDepth(cur, status.confirmations ?? 0, scid));
       });
     }
+  }
+
+  // ---------------------------------------------------------------- commitment feerate (funder)
+
+  /**
+   * As funder, sends update_fee where the chain's estimate moved far enough from the channel's
+   * feerate (see feeUpdateFor). Runs at each block, on reconnection, and when the estimate is
+   * known to have changed. `only`: one channel.
+   */
+  async updateFeerates(only?: string): Promise<void> {
+    const estimates = new Map<number, number | null>();
+    for (const c of this.all()) {
+      if ((only !== undefined && c.record.channel_id !== only) || !c.persisted || !canProposeFee(c)) continue;
+      const { blocks } = feeEstimateTarget(c);
+      let estimate = estimates.get(blocks);
+      if (estimate === undefined) {
+        try {
+          estimate = await this.d.chain.feeratePerKw(blocks);
+        } catch (e) {
+          this.d.log.log('warn', 'fee estimate unavailable', { blocks, error: errorMessage(e) });
+          estimate = null;
+        }
+        estimates.set(blocks, estimate);
+      }
+      if (estimate === null || this.stopped) continue;
+      const est = estimate;
+      try {
+        await this.lock.run(this.keyOf(c), async () => {
+          const cur = this.get(c.record.channel_id);
+          const feerate = cur ? feeUpdateFor(cur, est) : null;
+          if (!cur || feerate === null) return;
+          this.d.log.log('info', 'update_fee', { channel_id: cur.record.channel_id, from: cur.record.base_feerate_per_kw, to: feerate, estimate: est });
+          const step = updateFee(cur, feerate);
+          await this.apply(mergeSteps(step, commit(step.channel)));
+        });
+      } catch (e) {
+        // A store failure already stopped the node (apply); anything else leaves the feerate as is.
+        this.d.log.log('warn', 'update_fee not sent', { channel_id: c.record.channel_id, error: errorMessage(e) });
+      }
+    }
+  }
+
+  /** dev-feerate: update_fee with exactly this feerate, whatever our policy and the estimate say. */
+  forceFeerate(channelId: string, feeratePerKw: number): Promise<void> {
+    return this.command(channelId, (ch) => updateFee(ch, feeratePerKw), []);
   }
 
   // ---------------------------------------------------------------- HTLC commands

@@ -30,6 +30,7 @@ import { ForwardsService } from './forwards-service.js';
 import { InvoicesService } from './invoices-service.js';
 import { HtlcSwitch } from './htlc-switch.js';
 import { PeerUpdates } from './peer-updates.js';
+import { PeerAddressBook } from './peer-addresses.js';
 import { initFeatures } from './features.js';
 import type { Binding, CallContext, NodeServices } from './services.js';
 import type { LightningNodeApi } from './node-api.js';
@@ -213,8 +214,9 @@ export class LightningNode implements LightningNodeApi, NodeServices {
     // Finish what a crash interrupted, then settle attempts whose HTLC never existed.
     await this.channels.replayOutbox();
     await this.reconcilePayments();
-    // Reconnect to the peers of our channels (their addresses are not stored: the host connects
-    // them again; inbound peers come back on their own).
+    // Dial the peers of our channels again where we last reached them (inbound ones come back on their own).
+    const book = new PeerAddressBook({ store: this.store, peers: this.peers, channels: this.channels, log: this.log, fatal: (e) => this.fatal(e), nowMs: () => Date.now() });
+    this.unsubscribers.push(await book.start());
   }
 
   private wirePeers(): void {

@@ -8,6 +8,7 @@ import { INVOICES_TABLE } from '../invoices/record.js';
 import { FORWARDS_TABLE } from '../forwarding/record.js';
 import { FUNDINGS_TABLE, ORIGINS_TABLE, OUTBOX_TABLE } from './tables.js';
 import { PEER_UPDATES_TABLE } from './peer-updates.js';
+import { PEER_ADDRESSES_TABLE } from './peer-addresses.js';
 
 export const META_TABLE = 'meta';
 export const PAYMENTS_TABLE_NAME = PAYMENTS_TABLE.name;
@@ -40,6 +41,12 @@ const V1_TABLES: TableSpec[] = [
   PEER_UPDATES_TABLE,
 ];
 
+/** v2: where each peer was last dialled, so a restarted node reconnects its channel peers. */
+const V2_TABLES: TableSpec[] = [...V1_TABLES, PEER_ADDRESSES_TABLE];
+
 export const NODE_SCHEMA: StoreSchema = {
-  migrations: [{ version: 1, description: 'payments, channels, htlcs, invoices, forwards and runtime bookkeeping', tables: V1_TABLES }],
+  migrations: [
+    { version: 1, description: 'payments, channels, htlcs, invoices, forwards and runtime bookkeeping', tables: V1_TABLES },
+    { version: 2, description: 'peer addresses', tables: V2_TABLES },
+  ],
 };

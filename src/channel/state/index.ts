@@ -46,3 +46,12 @@ export {
   type FundingWatch,
 } from './views.js';
 export { isValidShutdownScript } from './shutdown-script.js';
+export {
+  DEFAULT_FEE_UPDATE_RULES,
+  FEERATE_FLOOR_PER_KW,
+  canProposeFee,
+  feeEstimateTarget,
+  feeUpdateFor,
+  type FeeEstimateTarget,
+  type FeeUpdateRules,
+} from './fee-update.js';

@@ -166,6 +166,19 @@ export function canAffordFeerate(v: ChannelView, holder: Side, feerate: number, 
   return balanceOf(c, funder) - reserve - anchorsMsat(r) >= fee;
 }
 
+/**
+ * Whether our dust exposure stays under our cap on both next commitments if the feerate became
+ * `feerate` (BOLT 2: a fee rise trims more HTLCs, which then count as dust).
+ */
+export function dustExposureAllowsFeerate(v: ChannelView, feerate: number): boolean {
+  const r = v.record;
+  for (const holder of ['local', 'remote'] as const) {
+    const c = commitmentContents(v, holder, nextCtn(r, holder), true);
+    if (dustExposure(r, holder, { ...c, feerate_per_kw: feerate }) > r.policy.max_dust_exposure_msat) return false;
+  }
+  return true;
+}
+
 /** Amounts (msat) where trimming, at the real or the dust-buffer feerate, flips on either commitment. */
 function trimThresholds(v: ChannelView, offerer: Side): bigint[] {
   const r = v.record;

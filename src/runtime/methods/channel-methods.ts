@@ -181,6 +181,8 @@ function listPeerChannel(n: NodeServices, c: Channel, relay: RelayPolicy) {
     ...(r.funding_txid ? { funding_txid: toHex(r.funding_txid.slice().reverse()), funding_outnum: r.funding_output_index } : {}),
     opener: r.funder ? 'local' : 'remote',
     private: !r.announce,
+    // Our latest commitment's feerate (CLN: perkw, and perkb = 4 × perkw).
+    ...(view ? { feerate: { perkw: view.summary.feerate_per_kw, perkb: view.summary.feerate_per_kw * 4 } } : {}),
     to_us_msat: b?.to_us_msat ?? 0n,
     total_msat: b?.total_msat ?? r.funding_satoshis * 1000n,
     spendable_msat: b?.spendable_msat ?? 0n,

@@ -1,11 +1,13 @@
-// connect, disconnect, listpeers with Core Lightning's parameters, results and error codes.
+// connect, disconnect, listpeers with Core Lightning's parameters, results and error codes
+// (lightningd/connect_control.c and peer_control.c).
 import { defineMethod, type TableMethod } from '../../rpc/dispatch.js';
-import { RpcError, fail, ok } from '../../rpc/errors.js';
-import { opt, optDef, req } from '../../rpc/params.js';
-import { paramBool, paramNodeId, paramString, paramU32 } from '../../rpc/parsers.js';
+import { JSONRPC2_INVALID_PARAMS, LIGHTNINGD, RpcError, fail, failWith, ok } from '../../rpc/errors.js';
+import { badParam, opt, optDef, req, type ParamParser } from '../../rpc/params.js';
+import { paramBool, paramNodeId, paramString, parseNodeIdText, parseUnsigned } from '../../rpc/parsers.js';
 import { tokenText } from '../../rpc/json-parse.js';
-import { parsePeerAddress, type PeerAddress } from '../../net/address.js';
-import { LightningError, errorMessage } from '../../errors.js';
+import { parseHostPort, parsePeerAddress, type NetAddress, type PeerAddress } from '../../net/address.js';
+import { LightningError } from '../../errors.js';
+import type { ConnectionInfo } from '../../peer/index.js';
 import type { NodeId } from '../../types.js';
 import type { CallContext, NodeServices } from '../services.js';
 
@@ -13,51 +15,120 @@ import type { CallContext, NodeServices } from '../services.js';
 const CONNECT_NO_KNOWN_ADDRESS = 400;
 const CONNECT_ALL_ADDRESSES_FAILED = 401;
 
-/** CLN's connect `id` is "ID", "ID@HOST" or "ID@HOST:PORT"; we also accept "ID@ws(s)://…". */
-const paramConnectId = (tok: Parameters<typeof paramString>[0]) => ok(tokenText(tok));
+const isWsUrl = (s: string): boolean => /^wss?:\/\//i.test(s);
 
-function addressObject(a: PeerAddress['address']) {
+/** CLN's connect `id`: "ID", "ID@HOST" or "ID@HOST:PORT"; we also accept "ID@ws(s)://…". */
+const paramConnectId: ParamParser<{ id: NodeId; inline: string | undefined }> = (tok, name, ctx) => {
+  const text = tokenText(tok);
+  const at = text.indexOf('@');
+  const id = parseNodeIdText(at < 0 ? text : text.slice(0, at));
+  if (id === undefined) return failWith(badParam(name, 'should be a node id', tok, ctx));
+  return ok({ id: id as NodeId, inline: at < 0 ? undefined : text.slice(at + 1) });
+};
+
+/** CLN's param_id_addr_u16 (connect `port`). */
+const paramPort: ParamParser<number> = (tok, name, ctx) => {
+  const v = parseUnsigned(tokenText(tok), 0xffffn);
+  if (v === undefined) return failWith(badParam(name, 'should be a 16-bit integer', tok, ctx));
+  if (v === 0n) return failWith(badParam(name, 'should be non-zero', tok, ctx));
+  return ok(Number(v));
+};
+
+/** CLN's param_peer shape for disconnect: a node id, "invalid peer id" otherwise. */
+const paramPeerId: ParamParser<{ id: NodeId; text: string }> = (tok, name, ctx) => {
+  const id = parseNodeIdText(tokenText(tok));
+  return id === undefined ? failWith(badParam(name, 'invalid peer id', tok, ctx)) : ok({ id: id as NodeId, text: tokenText(tok) });
+};
+
+function addressObject(a: NetAddress) {
   if (a.kind === 'url') return { type: 'websocket', address: a.url };
   const type = a.host.includes(':') ? 'ipv6' : /^[0-9.]+$/.test(a.host) ? 'ipv4' : 'dns';
   return { type, address: a.host, port: a.port };
+}
+
+/** The address to report for a connection: the one we dialled, else the remote end of an inbound one. */
+function reportedAddress(known: NetAddress | undefined, info: ConnectionInfo): NetAddress | undefined {
+  if (known && info.direction === 'out') return known;
+  try {
+    return isWsUrl(info.netaddr) ? { kind: 'url', url: info.netaddr } : { kind: 'hostport', ...parseHostPort(info.netaddr, 0) };
+  } catch (e) {
+    if (e instanceof LightningError) return known; // not a host:port (an in-memory stream)
+    throw e;
+  }
+}
+
+/**
+ * The dial target from `id@inline` or the separate host/port, with CLN's refusals: the host or
+ * the port given both ways, a port without a host, a malformed @part.
+ */
+function connectTarget(id: NodeId, inline: string | undefined, host: string | undefined, port: number | undefined) {
+  if (inline !== undefined && host !== undefined) return fail(JSONRPC2_INVALID_PARAMS, "Can't specify host as both xxx@yyy and separate argument");
+  let name = host;
+  let at = port;
+  if (inline !== undefined) {
+    if (isWsUrl(inline)) name = inline;
+    else {
+      let hp;
+      try {
+        hp = parseHostPort(inline, 0);
+      } catch (e) {
+        if (e instanceof LightningError) return fail(JSONRPC2_INVALID_PARAMS, 'malformed host @part');
+        throw e;
+      }
+      if (hp.port !== 0 && port !== undefined) return fail(JSONRPC2_INVALID_PARAMS, "Can't specify port as both xxx@yyy:port and separate argument");
+      name = hp.host.includes(':') ? `[${hp.host}]` : hp.host;
+      if (hp.port !== 0) at = hp.port;
+    }
+  }
+  if (name === undefined) return port !== undefined ? fail(JSONRPC2_INVALID_PARAMS, "Can't specify port without host") : ok(undefined);
+  try {
+    // A WebSocket URL carries its own port.
+    return ok(isWsUrl(name) ? parsePeerAddress(`${id}@${name}`) : parsePeerAddress({ id, host: name, ...(at !== undefined ? { port: at } : {}) }));
+  } catch (e) {
+    if (e instanceof LightningError) return fail(LIGHTNINGD, `Host ${name}:${at ?? 9735} not valid: ${e.message}`);
+    throw e;
+  }
 }
 
 export function peerMethods(n: NodeServices): TableMethod<CallContext>[] {
   return [
     defineMethod({
       name: 'connect',
-      params: [req('id', paramConnectId), opt('host', paramString), opt('port', paramU32)] as const,
+      params: [req('id', paramConnectId), opt('host', paramString), opt('port', paramPort)] as const,
       handler: async (p) => {
-        let target: PeerAddress;
+        const t = connectTarget(p.id.id, p.id.inline, p.host, p.port);
+        if (!t.ok) return t;
+        const target: PeerAddress | undefined = t.value;
+        // Without an address: the live connection, or where we last reached this peer.
+        const pending = target ? n.peers.connect(target) : n.peers.connectKnown(p.id.id);
+        if (!pending) return fail(CONNECT_NO_KNOWN_ADDRESS, 'Unable to connect, no address known for peer');
+        const dialled = target?.address ?? n.peers.get(p.id.id)?.address;
+        let info: ConnectionInfo;
         try {
-          const [id, inline] = p.id.split('@', 2) as [string, string | undefined];
-          if (inline !== undefined && (p.host !== undefined || p.port !== undefined)) {
-            return fail(-32602, 'Can\'t specify host as both xxx@yyy and separate argument');
-          }
-          const host = inline ?? p.host;
-          if (host === undefined) return fail(CONNECT_NO_KNOWN_ADDRESS, 'Unable to connect, no address known for peer');
-          const hostPort = /^wss?:\/\//i.test(host) || p.port === undefined ? host : `${host.includes(':') ? `[${host}]` : host}:${p.port}`;
-          target = parsePeerAddress(`${id}@${hostPort}`);
-        } catch (e) {
-          return fail(-32602, `id: ${errorMessage(e)}`);
-        }
-        try {
-          const info = await n.peers.connect(target);
-          return ok({ id: info.remoteNodeId, features: n.peers.get(info.remoteNodeId)?.info().features ?? '', direction: info.direction, address: addressObject(target.address) });
+          info = await pending;
         } catch (e) {
           const why = e instanceof LightningError ? e.message : String(e);
-          throw new RpcError(CONNECT_ALL_ADDRESSES_FAILED, `All addresses failed: ${describe(target)}: ${why}`);
+          throw new RpcError(CONNECT_ALL_ADDRESSES_FAILED, `All addresses failed: ${dialled ? describe(dialled) : p.id.id}: ${why}`);
         }
+        const addr = reportedAddress(dialled, info);
+        return ok({
+          id: info.remoteNodeId,
+          features: n.peers.get(info.remoteNodeId)?.info().features ?? '',
+          direction: info.direction,
+          ...(addr ? { address: addressObject(addr) } : {}),
+        });
       },
     }),
     defineMethod({
       name: 'disconnect',
-      params: [req('id', paramNodeId()), optDef('force', paramBool, false)] as const,
+      params: [req('id', paramPeerId), optDef('force', paramBool, false)] as const,
       handler: (p) => {
-        const peer = n.peers.get(p.id as NodeId);
-        if (!peer) return fail(-1, 'Unknown peer');
-        if (!peer.info().connected) return fail(-1, 'Peer not connected');
-        n.peers.disconnect(p.id as NodeId);
+        const peer = n.peers.get(p.id.id);
+        const connected = peer?.info().connected === true;
+        // lightningd knows a peer while it is connected or has channels with it.
+        if (!peer || (!connected && n.channels.ofPeer(p.id.id).length === 0)) return fail(JSONRPC2_INVALID_PARAMS, `Unknown peer '${p.id.text}'`);
+        if (!connected) return fail(LIGHTNINGD, 'Peer not connected');
+        n.peers.disconnect(p.id.id);
         return ok({});
       },
     }),
@@ -65,7 +136,8 @@ export function peerMethods(n: NodeServices): TableMethod<CallContext>[] {
       name: 'listpeers',
       params: [opt('id', paramNodeId()), opt('level', paramString)] as const,
       handler: (p) => {
-        const rows = n.peers.list().filter((r) => p.id === undefined || r.id === p.id);
+        // Like lightningd: peers that are connected or share a channel with us.
+        const rows = n.peers.list().filter((r) => (p.id === undefined || r.id === p.id) && (r.connected || n.channels.ofPeer(r.id).length > 0));
         return ok({
           peers: rows.map((r) => ({
             id: r.id,
@@ -81,6 +153,6 @@ export function peerMethods(n: NodeServices): TableMethod<CallContext>[] {
   ];
 }
 
-function describe(t: PeerAddress): string {
-  return t.address.kind === 'url' ? t.address.url : `${t.address.host}:${t.address.port}`;
+function describe(a: NetAddress): string {
+  return a.kind === 'url' ? a.url : `${a.host}:${a.port}`;
 }
