@@ -76,6 +76,7 @@ describe('Electrum decodes our invoices', () => {
   it('with identical fields', () => {
     const encoded = cases.map((c) => ({ invoice: encodeInvoice(c, key), currency: c.currency }));
     const decoded = runPython(ELECTRUM_DECODE, encoded) as Record<string, unknown>[];
+    expect(decoded).toHaveLength(cases.length);
     decoded.forEach((d, i) => {
       const c = cases[i]!;
       expect(d.payment_hash).toBe(toHex(hash));
@@ -110,6 +111,7 @@ describe('we decode Electrum invoices', () => {
       routes: (c.route_hints ?? []).map((r) => r.map((h) => ({ pubkey: toHex(h.pubkey), scid: h.short_channel_id.toString(16).padStart(16, '0'), base: h.fee_base_msat, ppm: h.fee_proportional_millionths, cltv: h.cltv_expiry_delta }))),
     }));
     const strings = runPython(ELECTRUM_ENCODE, input) as string[];
+    expect(strings).toHaveLength(cases.length);
     strings.forEach((s, i) => {
       const c = cases[i]!;
       const inv = decodeInvoice(s);

@@ -1,12 +1,15 @@
 // Interop with Electrum 4.3.4's BOLT 4 code (python3-electrum), driven by ../shared/interop:
-// our onions are peeled by Electrum hop by hop, Electrum's onions are peeled by us, and failure
+// our onions are peeled by Electrum hop by hop (payload bytes and TLV records compared, including
+// unknown odd records and payment_metadata), Electrum's onions are peeled by us, and failure
 // onions go both ways on a 5-hop route.
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { pubkeyCreate } from '../../src/crypto/secp256k1.js';
 import {
   buildFailurePacket,
+  buildOnion,
   buildPaymentOnion,
+  encodeHopPayload,
   decodeFailurePacket,
   FAILCODE,
   peelOnion,
@@ -14,7 +17,9 @@ import {
   routeSharedSecrets,
   wrapFailurePacket,
   type FailurePacket,
+  type HopPayload,
 } from '../../src/onion/index.js';
+import { parseTlvStream } from '../../src/onion/codec.js';
 import type { Scid } from '../../src/types.js';
 import { runInterop } from './onion-electrum-helper.js';
 
@@ -27,8 +32,18 @@ const secret = fromHex('11'.repeat(32));
 const route = pubs.map((pubkey, i) => ({ pubkey, short_channel_id: (((700000n + BigInt(i)) << 40n) | (1n << 16n) | BigInt(i)) as Scid, amount_msat: 10_000n + BigInt(N - i) * 10n, delay: 18 + 40 * (N - 1 - i) }));
 const scidStr = (s: bigint) => `${s >> 40n}x${(s >> 16n) & 0xffffffn}x${s & 0xffffn}`;
 
+/** Electrum's view of one hop's TLV records, as comparable data. */
+function electrumRecords(line: Record<string, unknown>): { type: bigint; value_hex: string }[] {
+  return (line.tlv_records as { type: number; value_hex: string }[]).map((r) => ({ type: BigInt(r.type), value_hex: r.value_hex }));
+}
+
+/** Our TLV stream split into records by type and value. */
+function ourRecords(tlv: Uint8Array): { type: bigint; value_hex: string }[] {
+  return parseTlvStream(tlv).map((r) => ({ type: r.type, value_hex: toHex(r.value) }));
+}
+
 describe('Electrum peels our onions', () => {
-  it('every hop sees exactly our payloads; the last one is final', () => {
+  it('every hop sees exactly our payloads, byte for byte; the last one is final', () => {
     const built = buildPaymentOnion({ route, payment_hash: paymentHash, base_height: 800_000, payment_secret: secret, sessionKey, total_msat: 20_000n });
     const payloads = routeHopPayloads({ route, base_height: 800_000, payment_secret: secret, total_msat: 20_000n });
     const r = runInterop('onion_peel.py', ['peel'], { onion_hex: toHex(built.packet), associated_data_hex: toHex(paymentHash), hop_privkeys_hex: privs.map(toHex) });
@@ -36,8 +51,11 @@ describe('Electrum peels our onions', () => {
     expect(r.lines).toHaveLength(N);
     r.lines.forEach((line, i) => {
       const p = line.payload as Record<string, unknown>;
+      const encoded = encodeHopPayload(payloads[i]!);
       expect(line.final).toBe(i === N - 1);
       expect(line.format).toBe('tlv');
+      expect(line.payload_hex).toBe(toHex(encoded));
+      expect(electrumRecords(line)).toEqual(ourRecords(encoded));
       expect(BigInt(p.amt_to_forward as number)).toBe(payloads[i]!.amt_to_forward);
       expect(p.outgoing_cltv_value).toBe(payloads[i]!.outgoing_cltv_value);
       expect((line.electrum as { accepted: boolean }).accepted).toBe(true);
@@ -46,6 +64,40 @@ describe('Electrum peels our onions', () => {
       else expect(p.payment_data).toEqual({ payment_secret: toHex(secret), total_msat: 20_000 });
     });
   });
+
+  // Electrum 4.3.4's payload parser knows types 2, 4, 6 and 8 and skips unknown odd records, so
+  // unknown odd TLVs are accepted at forwarding and final hops alike. It predates
+  // payment_metadata (type 16, even): it refuses that payload as an unknown mandatory record,
+  // which we check as such, while its raw peel still shows our exact bytes and records.
+  const extended = (metadata: boolean): HopPayload[] =>
+    routeHopPayloads({ route, base_height: 800_000, payment_secret: secret, total_msat: 20_000n, ...(metadata ? { payment_metadata: fromHex('01fafaf0') } : {}) }).map((p, i) =>
+      i === 1 ? { ...p, unknown: [{ type: 65537n, value: fromHex('c0ffee') }] } : i === N - 1 ? { ...p, unknown: [{ type: 7n, value: fromHex('') }, { type: (1n << 32n) | 1n, value: fromHex('ab'.repeat(40)) }] } : p,
+    );
+
+  for (const metadata of [false, true]) {
+    it(`unknown odd TLVs${metadata ? ' and payment_metadata' : ''}: identical payload bytes and TLV records at every hop`, () => {
+      const payloads = extended(metadata);
+      const built = buildOnion({ hops: pubs.map((pubkey, i) => ({ pubkey, payload: payloads[i]! })), associatedData: paymentHash, sessionKey });
+      const r = runInterop('onion_peel.py', ['peel'], { onion_hex: toHex(built.packet), associated_data_hex: toHex(paymentHash), hop_privkeys_hex: privs.map(toHex) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.lines).toHaveLength(N);
+      r.lines.forEach((line, i) => {
+        const encoded = encodeHopPayload(payloads[i]!);
+        expect(line.final).toBe(i === N - 1);
+        expect(line.payload_hex).toBe(toHex(encoded));
+        expect(electrumRecords(line)).toEqual(ourRecords(encoded));
+        const electrum = line.electrum as { accepted: boolean; error?: string };
+        if (metadata && i === N - 1) {
+          expect(electrum).toEqual({ accepted: false, error: 'UnknownMandatoryTLVRecordType: tlv_payload/16' });
+          expect((line.payload as { payment_metadata?: string }).payment_metadata).toBe('01fafaf0');
+        } else {
+          expect(electrum.accepted).toBe(true);
+        }
+        const unknown = (line.payload as { unknown_tlvs?: { type: number; value_hex: string }[] }).unknown_tlvs ?? [];
+        expect(unknown.map((u) => ({ type: BigInt(u.type), value: fromHex(u.value_hex) }))).toEqual(payloads[i]!.unknown ?? []);
+      });
+    });
+  }
 });
 
 describe('we peel Electrum onions', () => {
