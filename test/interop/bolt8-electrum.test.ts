@@ -114,7 +114,7 @@ describe('BOLT 8 interop with Electrum (bolt8_peer.py)', () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, 120_000);
 
   it('Electrum initiating (LNTransport) to our responder: init and ping answered', async () => {
     const secret = generateSecret();
