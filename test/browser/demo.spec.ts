@@ -101,6 +101,9 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
     if (/Content Security Policy/i.test(m.text())) cspConsole.push(m.text());
   });
 
+  // While it waits for the hub's channel the page asks the demo server how the hub's open goes.
+  const hubAsked = page.waitForRequest((r) => /\/api\/hub\/channel\?peer=0[23][0-9a-f]{64}$/.test(r.url()), { timeout: 60_000 });
+
   await test.step('open the page: the node starts and connects to the hub by itself', async () => {
     const response = await page.goto(demoUrl);
     if (process.env.LW_DEMO_URL === undefined) expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
@@ -133,6 +136,8 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
     await expect(channels.locator('tr[data-state="CHANNELD_NORMAL"]')).toHaveCount(1, { timeout: 60_000 });
     await expect(channels).toContainText('ready');
     await expect(channels.locator('td[data-label="Your balance"]').first()).toHaveText(/^[\d,.]+ sat$/);
+    expect((await (await hubAsked).response())?.status()).toBe(200);
+    await expect(page.locator('#channels-hub')).toBeHidden();
   });
 
   let paidHash = '';
