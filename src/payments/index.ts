@@ -1,5 +1,6 @@
 // Core Lightning's payment semantics (sendpay, waitsendpay, listsendpays, delpay, listpays, wait)
-// as sans-IO decisions over attempt rows. See docs in each module; engine.ts shows the wiring.
+// as sans-IO decisions over attempt rows. See docs in each module; README.md says how the runtime
+// (src/runtime/payments-service.ts) wires them.
 export * from './types.js';
 export * from './errors.js';
 export * from './row.js';
@@ -9,6 +10,7 @@ export * from './format.js';
 export * from './route-param.js';
 export * from './params.js';
 export * from './onion-plan.js';
+export * from './onion-frames.js';
 export * from './progress.js';
 export * from './first-hop.js';
 export * from './classify.js';
@@ -20,7 +22,7 @@ export * from './clock.js';
 export * from './waiters.js';
 export * from './waitsendpay.js';
 export * from './listsendpays.js';
+export * from './invstring.js';
 export * from './delpay.js';
 export * from './listpays.js';
 export * from './wait.js';
-export * from './engine.js';

@@ -46,9 +46,10 @@ export type SendpayDecision =
   /** Idempotent answer from an existing row: a completed part, or this very attempt pending. */
   | { readonly kind: 'existing'; readonly result: PaymentObject | PendingSendpayResult }
   /**
-   * Offer an HTLC on `channel` carrying an onion built from `plan`, then store `row` (with the
-   * onion's shared secrets set) and the counters, and answer `result`. If the channel refuses the
-   * HTLC synchronously, answer sendImmediateFailure(...) instead and store nothing.
+   * Offer an HTLC on `channel` carrying an onion built from `plan`, storing `row` (with the onion's
+   * shared secrets set) and the counters in the same commit, and answer `result`. If our channel
+   * refuses the HTLC (capacity, dust, too many…), still store `row` and answer `result`, then
+   * resolve the row as a local failure with the channel's failcode and reason (spec T-5).
    */
   | {
       readonly kind: 'send';
@@ -242,8 +243,8 @@ export function decideSendpay(p: SendpayParams, ctx: SendpayContext): SendpayDec
 }
 
 /**
- * §3.1 row 23: the chosen channel refused the HTLC synchronously (peer not connected, or
- * channeld's immediate check with `failcode`). No row, no notification, no index bump.
+ * §3.1 row 23: the chosen channel's peer is not connected (`failcode` is the one to report). No
+ * row, no notification, no index bump. Refusals by the channel itself are T-5, not this.
  */
 export function sendImmediateFailure(ownNodeId: string, channel: FirstHopChannel, failcode: number): RpcError {
   return firstPeerNotReadyError(ownNodeId, channel, failcode);

@@ -90,10 +90,13 @@ function hasUnicodeEscape(raw: string): boolean {
  */
 export const paramString: ParamParser<string> = (tok) => ok(tokenText(tok));
 
-/** Strip a `lightning:` scheme (either case) and lowercase, like CLN's to_canonical_invstr. */
+/**
+ * CLN's to_canonical_invstr: strip a `lightning:` or `LIGHTNING:` scheme (only those two spellings,
+ * as common/bolt11.c does; `Lightning:` stays and so fails to decode), then lowercase.
+ */
 export function canonicalInvstring(s: string): string {
-  const lower = s.toLowerCase();
-  return lower.startsWith('lightning:') ? lower.slice('lightning:'.length) : lower;
+  const bare = s.startsWith('lightning:') || s.startsWith('LIGHTNING:') ? s.slice('lightning:'.length) : s;
+  return bare.toLowerCase();
 }
 
 /** CLN's param_invstring: raw text, canonicalised; never fails (decoding is the caller's job). */

@@ -7,14 +7,11 @@ import { openIndexedDbStore } from '../store/indexeddb.js';
 import { StoreError, type Store } from '../store/types.js';
 import { webSocketDialer } from '../net/dial-browser.js';
 import { createChainSource } from '../chain/spec.js';
-import { toHex } from '../util/bytes.js';
 import { RpcError } from '../rpc/errors.js';
 import { defineMethod, dispatchValues, methodTable, type MethodTable } from '../rpc/dispatch.js';
-import { LISTPAYS_PARAMS, LISTSENDPAYS_PARAMS } from '../payments/index.js';
+import { LISTPAYS_PARAMS, LISTSENDPAYS_PARAMS, invstringDecoderFor } from '../payments/index.js';
 import { LISTINVOICES_PARAMS } from '../invoices/index.js';
 import { LISTFORWARDS_PARAMS } from '../forwarding/index.js';
-import { decodeInvoice } from '../invoice/decode.js';
-import { errorMessage } from '../errors.js';
 import { LightningNode } from './node.js';
 import { NODE_SCHEMA, META_TABLE } from './schema.js';
 import { deriveNodeSecrets, newSeed } from './secrets.js';
@@ -54,14 +51,6 @@ function spinForever(): never {
     /* busy until terminated */
   }
 }
-
-const decodeInvstring = (s: string) => {
-  try {
-    return { ok: true as const, payment_hash: toHex(decodeInvoice(s).payment_hash) };
-  } catch (e) {
-    return { ok: false as const, reason: errorMessage(e) };
-  }
-};
 
 export async function createBrowserNode(opts: BrowserNodeOptions, hooks: BrowserNodeHooks = {}): Promise<LightningNodeApi> {
   await initCrypto(opts.wasmUrl ?? defaultWasmUrl());
@@ -106,8 +95,10 @@ async function openReadOnly(name: string, opts: BrowserNodeOptions): Promise<Lig
     blockHeight: () => Promise.resolve(0),
     channels: { firstHops: () => [], offerHtlc: refuse },
     invoices: { lookup: () => Promise.resolve(undefined), markPaid: refuse },
-    decodeInvstring,
+    decodeInvstring: invstringDecoderFor(opts.network),
     notify: () => undefined,
+    // Only the listing methods reach this service, so it never commits: there is nothing to stop.
+    fatal: () => undefined,
   });
   const invoices = new InvoicesService({
     store,

@@ -9,14 +9,12 @@ import type { Dialer } from '../net/dial.js';
 import type { ByteStream } from '../net/byte-stream.js';
 import { PeerManager, type PeerTiming, type BackoffOptions } from '../peer/index.js';
 import { chainHash } from '../wire/chains.js';
-import { decodeInvoice } from '../invoice/decode.js';
-import { toHex } from '../util/bytes.js';
 import { LightningError, errorMessage } from '../errors.js';
 import { RpcError } from '../rpc/errors.js';
 import { dispatchText, dispatchValues, methodTable, defineMethod, type MethodTable } from '../rpc/dispatch.js';
 import type { JsonOut } from '../rpc/json-write.js';
 import { DEFAULT_PARAM_CONTEXT, type ParamContext } from '../rpc/params.js';
-import { WAIT_PARAMS, WaitIndexWaiters, decideWait, type IndexEvent } from '../payments/index.js';
+import { WAIT_PARAMS, WaitIndexWaiters, decideWait, invstringDecoderFor, type IndexEvent } from '../payments/index.js';
 import { DEFAULT_POLICY, type RelayPolicy } from '../forwarding/index.js';
 import { DELINVOICE_PARAMS, INVOICE_PARAMS, LISTINVOICES_PARAMS } from '../invoices/index.js';
 import { LISTFORWARDS_PARAMS } from '../forwarding/index.js';
@@ -151,16 +149,11 @@ export class LightningNode implements LightningNodeApi, NodeServices {
       blockHeight: () => this.blockHeight(),
       channels: this.channels,
       invoices: { lookup: (h) => this.invoices.lookup(h), markPaid: (h, a) => this.invoices.markPaid(h, a) },
-      decodeInvstring: (s) => {
-        try {
-          const inv = decodeInvoice(s);
-          return { ok: true, payment_hash: toHex(inv.payment_hash) };
-        } catch (e) {
-          return { ok: false, reason: errorMessage(e) };
-        }
-      },
+      // listsendpays/listpays bolt11: BOLT 11 for this node's chain only.
+      decodeInvstring: invstringDecoderFor(this.network),
       notify: (n) => this.onPaymentNotification(n),
       onIndexBump: (b) => this.bumped(b),
+      fatal: (e) => this.fatal(e),
     });
     this.switch = new HtlcSwitch({
       store: this.store,

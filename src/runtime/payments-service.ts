@@ -3,21 +3,24 @@
 // (decisions derive index values from the counters they are given), and waiters are answered only
 // after the commit is durable. The attempt row is committed in the same store transaction as the
 // channel update that carries its HTLC (ChannelsPort.offerHtlc), before update_add_htlc leaves.
+// A commit of ours that fails stops the node (deps.fatal) and the service refuses further writes:
+// never go on with memory ahead of the store.
 import type { Store, WriteOp } from '../store/types.js';
-import { RpcError, failWith, ok, type Outcome } from '../rpc/errors.js';
+import { LIGHTNINGD_SHUTDOWN, RpcError, failWith, ok, type Outcome } from '../rpc/errors.js';
 import type { JsonOut } from '../rpc/json-write.js';
 import { fromHex, toHex } from '../util/bytes.js';
-import { buildOnion } from '../onion/build.js';
-import type { HopPayload as OnionHopPayload } from '../onion/payload.js';
+import { isValidSecret, randomBytes } from '../crypto/secp256k1.js';
+import { sphinxBuild } from '../onion/kernel.js';
 import { OnionError } from '../onion/errors.js';
 import { decodeFailurePacket } from '../onion/failure-packet.js';
-import { scid as asScid } from '../types.js';
 import {
   decideDelpay,
   decideSendpay,
   decideWait,
   formatListsendpays,
   groupListpays,
+  hopFrames,
+  PaymentsError,
   planListpays,
   planListsendpays,
   resolveAttempt,
@@ -104,7 +107,11 @@ export interface PaymentsServiceDeps {
   decodeInvstring: InvstringDecoder;
   notify(n: PaymentNotification): void;
   onIndexBump?(b: IndexBump): void;
+  /** One of our store commits failed: the node must stop (the error is also rethrown). */
+  fatal(e: unknown): void;
 }
+
+const stoppedError = (): PaymentsError => new PaymentsError('STOPPED', 'payments stopped: a store write failed');
 
 const COUNTERS_KEY = 'sendpays_counters';
 
@@ -113,6 +120,8 @@ type CountersRecord = { key: string; created: bigint; updated: bigint; deleted: 
 export class PaymentsService {
   private readonly mutex = new Mutex();
   private counters: SendpayCounters = ZERO_COUNTERS;
+  /** Set once one of our commits failed; nothing is written after that. */
+  private stopped = false;
   readonly waiters: WaitsendpayWaiters;
   readonly indexWaiters = new WaitIndexWaiters();
 
@@ -127,6 +136,28 @@ export class PaymentsService {
 
   get currentCounters(): SendpayCounters {
     return this.counters;
+  }
+
+  /** True once a commit failed: the service writes nothing more. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Every commit of ours: a failure is fatal to the node, and rethrown to the caller. */
+  private async commit(writes: WriteOp[]): Promise<void> {
+    if (this.stopped) throw stoppedError();
+    try {
+      await this.d.store.commit(writes);
+    } catch (e) {
+      this.stopped = true;
+      this.d.fatal(e);
+      throw e;
+    }
+  }
+
+  /** The answer to commands that would write after a failed commit. */
+  private refusal(): Outcome<JsonOut> {
+    return failWith(new RpcError(LIGHTNINGD_SHUTDOWN, 'node stopped: a store write failed'));
   }
 
   private countersOp(c: SendpayCounters): WriteOp {
@@ -156,6 +187,7 @@ export class PaymentsService {
 
   sendpay(p: SendpayParams): Promise<Outcome<JsonOut>> {
     return this.mutex.run(async () => {
+      if (this.stopped) return this.refusal();
       const rows = await this.rowsOfHash(p.payment_hash);
       const block_height = await this.d.blockHeight();
       const d = decideSendpay(p, {
@@ -192,10 +224,12 @@ export class PaymentsService {
   ): Promise<Outcome<JsonOut>> {
     let onion: { packet: Uint8Array; sharedSecrets: Uint8Array[] };
     try {
-      onion = buildOnion({
-        hops: plan.hops.map((h) => ({ pubkey: fromHex(h.node_id, 33), payload: onionPayload(h) })),
-        associatedData: plan.associated_data,
-      });
+      onion = sphinxBuild(
+        freshSessionKey(),
+        plan.hops.map((h) => fromHex(h.node_id, 33)),
+        hopFrames(plan.hops),
+        plan.associated_data,
+      );
     } catch (e) {
       // The plan already checked sizes; this covers payloads the Sphinx builder still refuses.
       if (e instanceof OnionError) return failWith(new RpcError(-1, 'Could not create onion packet'));
@@ -220,7 +254,7 @@ export class PaymentsService {
     }
     // The channel refused the HTLC (capacity, dust, too many…): as in CLN, sendpay still answers
     // pending and the attempt fails at once with channeld's reason (spec T-5).
-    await this.d.store.commit(writes);
+    await this.commit(writes);
     this.settle(counters, bumps);
     await this.resolveLocked(stored, { kind: 'local', failcode: offered.failcode, reason: offered.reason });
     return ok(result);
@@ -232,7 +266,7 @@ export class PaymentsService {
     bumps: IndexBump[],
     check: { payment_hash: string; amount_msat: bigint; payment_secret?: string },
   ): Promise<Outcome<JsonOut>> {
-    await this.d.store.commit([{ table: PAYMENTS_TABLE_NAME, put: row }, this.countersOp(counters)]);
+    await this.commit([{ table: PAYMENTS_TABLE_NAME, put: row }, this.countersOp(counters)]);
     this.settle(counters, bumps);
     const invoice = await this.d.invoices.lookup(check.payment_hash);
     const result = checkSelfPayInvoice(check.payment_hash, invoice, check.amount_msat, check.payment_secret);
@@ -241,7 +275,7 @@ export class PaymentsService {
     const writes: WriteOp[] = c.rows.map((r) => ({ table: PAYMENTS_TABLE_NAME, put: r }));
     writes.push(this.countersOp(c.counters));
     if (c.invoice_paid) writes.push(...(await this.d.invoices.markPaid(c.invoice_paid.payment_hash, c.invoice_paid.amount_msat)));
-    await this.d.store.commit(writes);
+    await this.commit(writes);
     this.settle(c.counters, c.bumps);
     this.waiters.answer(row, c.answer);
     if (c.notification) this.d.notify(c.notification);
@@ -255,10 +289,11 @@ export class PaymentsService {
    */
   resolveOffered(attempt: AttemptId, end: OfferedHtlcEnd, extra: WriteOp[] = []): Promise<void> {
     return this.mutex.run(async () => {
+      if (this.stopped) throw stoppedError();
       const rows = await this.rowsOfHash(attempt.payment_hash);
       const row = rows.find((r) => r.partid === attempt.partid && r.groupid === attempt.groupid);
       if (!row || row.status !== 'pending') {
-        if (extra.length > 0) await this.d.store.commit(extra);
+        if (extra.length > 0) await this.commit(extra);
         return;
       }
       await this.resolveLocked(row, outcomeOf(row, end), rows, extra);
@@ -268,6 +303,7 @@ export class PaymentsService {
   /** Startup: a pending row whose HTLC no channel knows can never resolve (CLN: 209). */
   failOrphan(attempt: AttemptId): Promise<void> {
     return this.mutex.run(async () => {
+      if (this.stopped) throw stoppedError();
       const rows = await this.rowsOfHash(attempt.payment_hash);
       const row = rows.find((r) => r.partid === attempt.partid && r.groupid === attempt.groupid);
       if (row && row.status === 'pending') await this.resolveLocked(row, { kind: 'unknown' }, rows);
@@ -280,7 +316,7 @@ export class PaymentsService {
     const r = resolveAttempt(row, outcome, { own_node_id: this.d.ownNodeId, now: this.d.now(), counters: this.counters, siblings });
     const writes: WriteOp[] = r.rows.map((x) => ({ table: PAYMENTS_TABLE_NAME, put: x }));
     writes.push(this.countersOp(r.counters), ...extra);
-    await this.d.store.commit(writes);
+    await this.commit(writes);
     this.settle(r.counters, r.bumps);
     this.waiters.answer(row, r.answer);
     if (r.notification) this.d.notify(r.notification);
@@ -312,11 +348,12 @@ export class PaymentsService {
 
   delpay(p: DelpayParams): Promise<Outcome<JsonOut>> {
     return this.mutex.run(async () => {
+      if (this.stopped) return this.refusal();
       const d = decideDelpay(p, await this.rowsOfHash(p.payment_hash), this.counters);
       if (!d.ok) return d;
       const writes: WriteOp[] = d.value.rows.map((r) => ({ table: PAYMENTS_TABLE_NAME, delete: r.created_key }));
       writes.push(this.countersOp(d.value.counters));
-      await this.d.store.commit(writes);
+      await this.commit(writes);
       this.settle(d.value.counters, d.value.bumps);
       return ok(d.value.result);
     });
@@ -329,13 +366,11 @@ export class PaymentsService {
   }
 }
 
-/** The onion layer's payload for a planned hop. */
-function onionPayload(h: OnionPlan['hops'][number]): OnionHopPayload {
-  const p: OnionHopPayload = { amt_to_forward: h.amt_to_forward, outgoing_cltv_value: h.outgoing_cltv_value };
-  if (h.short_channel_id !== undefined) p.short_channel_id = asScid(h.short_channel_id);
-  if (h.payment_data !== undefined) p.payment_data = { payment_secret: h.payment_data.payment_secret, total_msat: h.payment_data.total_msat };
-  if (h.payment_metadata !== undefined) p.payment_metadata = h.payment_metadata;
-  return p;
+function freshSessionKey(): Uint8Array {
+  for (;;) {
+    const k = randomBytes(32);
+    if (isValidSecret(k)) return k;
+  }
 }
 
 /** Turns what the channel saw into the payments layer's outcome, decrypting reply onions. */

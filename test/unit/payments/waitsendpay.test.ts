@@ -1,9 +1,10 @@
-// waitsendpay (W-1…W-4) and the waiter registry: timeouts (chained beyond setTimeout's limit),
-// polling, many waiters, cancellation that leaves the payment alone.
+// waitsendpay (W-1…W-4) on the runtime's PaymentsService, and the waiter registry: blocking and
+// waking, timeouts (chained beyond setTimeout's limit), polling, many waiters, cancellation that
+// leaves the payment alone.
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS, scheduleLong, WaitsendpayWaiters } from '../../../src/payments/index.js';
 import { RpcError } from '../../../src/rpc/index.js';
-import { FakeClock, HASH, SCID1, SECRET, expectErr, expectOk, hop, ids, makeEngine } from './helpers.js';
+import { FakeClock, HASH, SCID1, SECRET, expectErr, expectOk, hop, ids, makePayer } from './helpers.js';
 
 const PEER = ids[5]!;
 const route = [hop(PEER, SCID1, 1000, 9)];
@@ -11,37 +12,37 @@ const ID1 = { payment_hash: HASH, partid: 0n, groupid: 1n };
 
 describe('waitsendpay parameters and defaults (W-1)', () => {
   it('groupid defaults to the latest group; partid to 0', async () => {
-    const { engine } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    engine.resolve(ID1, { kind: 'local', failcode: 4103, reason: 'x' });
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    engine.resolve({ ...ID1, groupid: 2n }, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    expect(expectOk(await engine.call('waitsendpay', [HASH]))).toMatchObject({ groupid: 2n, status: 'complete' });
-    expectErr(await engine.call('waitsendpay', [HASH, null, null, 1]), 204);
+    const { payer } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    await payer.failLocal(ID1, 4103, 'x');
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    await payer.fulfill({ ...ID1, groupid: 2n }, '66'.repeat(32));
+    expect(expectOk(await payer.call('waitsendpay', [HASH]))).toMatchObject({ groupid: 2n, status: 'complete' });
+    expectErr(await payer.call('waitsendpay', [HASH, null, null, 1]), 204);
   });
 
   it('an MPP caller must pass partid: "Never attempted payment part 0"', async () => {
-    const { engine } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH, partid: 3, amount_msat: 3000, payment_secret: SECRET }));
-    expectErr(await engine.call('waitsendpay', { payment_hash: HASH, timeout: 0 }), 208, `Never attempted payment part 0 for '${HASH}'`);
+    const { payer } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH, partid: 3, amount_msat: 3000, payment_secret: SECRET }));
+    expectErr(await payer.call('waitsendpay', { payment_hash: HASH, timeout: 0 }), 208, `Never attempted payment part 0 for '${HASH}'`);
     // partid alone is enough (the schema's pairing is not enforced); groupid = latest.
-    const p = engine.call('waitsendpay', { payment_hash: HASH, partid: 3 });
-    engine.resolve({ payment_hash: HASH, partid: 3n, groupid: 1n }, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    expect(expectOk(await p)).toMatchObject({ partid: 3n });
+    const p = await payer.waitsendpay({ payment_hash: HASH, partid: 3 });
+    await payer.fulfill({ payment_hash: HASH, partid: 3n, groupid: 1n }, '66'.repeat(32));
+    expect(expectOk(await p.answer)).toMatchObject({ partid: 3n });
   });
 
   it('208 for an unknown hash, or a group that was never used', async () => {
-    const { engine } = makeEngine();
-    expectErr(await engine.call('waitsendpay', [HASH]), 208, `Never attempted payment part 0 for '${HASH}'`);
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    expectErr(await engine.call('waitsendpay', { payment_hash: HASH, groupid: 2 }), 208);
+    const { payer } = await makePayer();
+    expectErr(await payer.call('waitsendpay', [HASH]), 208, `Never attempted payment part 0 for '${HASH}'`);
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    expectErr(await payer.call('waitsendpay', { payment_hash: HASH, groupid: 2 }), 208);
   });
 
   it('timeout is a u32 with "should be an integer"', async () => {
-    const { engine } = makeEngine();
+    const { payer } = await makePayer();
     for (const bad of ['-1', '1.5', '4294967296', '"x"', 'null']) {
       expectErr(
-        await engine.call('waitsendpay', JSON.parse(`{"payment_hash":"${HASH}","timeout":${bad}}`)),
+        await payer.call('waitsendpay', JSON.parse(`{"payment_hash":"${HASH}","timeout":${bad}}`)),
         -32602,
         `timeout: should be an integer: invalid token '${bad}'`,
       );
@@ -51,63 +52,68 @@ describe('waitsendpay parameters and defaults (W-1)', () => {
 
 describe('waiting (W-2, W-3)', () => {
   it('times out with 200 after exactly `timeout` seconds, leaving the payment pending', async () => {
-    const { engine, clock } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
+    const { payer, clock } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
     let settled = false;
-    const p = engine.call('waitsendpay', [HASH, 5]).then((r) => {
+    const p = (await payer.waitsendpay([HASH, 5])).answer.then((r) => {
       settled = true;
       return r;
     });
     clock.advance(4999);
-    await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     clock.advance(1);
     expectErr(await p, 200, 'Timed out while waiting');
-    expect(engine.rows[0]!.status).toBe('pending');
-    expect(engine.bumps).toHaveLength(1);
+    expect((await payer.rows())[0]!.status).toBe('pending');
+    expect(payer.bumps).toHaveLength(1);
+    expect(payer.service.waiters.size).toBe(0);
+    // The payment goes on and a new wait sees its end.
+    const again = await payer.waitsendpay([HASH]);
+    await payer.fulfill(ID1, '66'.repeat(32));
+    expectOk(await again.answer);
   });
 
   it('timeout 0 polls: answered on the next timer tick', async () => {
-    const { engine, clock } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    const p = engine.call('waitsendpay', [HASH, 0]);
+    const { payer, clock } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    const p = await payer.waitsendpay([HASH, 0]);
     clock.advance(0);
-    expectErr(await p, 200, 'Timed out while waiting');
+    expectErr(await p.answer, 200, 'Timed out while waiting');
   });
 
   it('several waiters on one part are all answered; the timer is cleared', async () => {
-    const { engine, clock } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    const ps = [engine.call('waitsendpay', [HASH]), engine.call('waitsendpay', [HASH, 100]), engine.call('waitsendpay', [HASH, 3])];
+    const { payer, clock } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    const ps = [await payer.waitsendpay([HASH]), await payer.waitsendpay([HASH, 100]), await payer.waitsendpay([HASH, 3])];
     expect(clock.pending).toBe(2);
-    engine.resolve(ID1, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    for (const p of ps) expect(expectOk(await p)).toMatchObject({ status: 'complete' });
+    await payer.fulfill(ID1, '66'.repeat(32));
+    for (const p of ps) expect(expectOk(await p.answer)).toMatchObject({ status: 'complete' });
     expect(clock.pending).toBe(0);
   });
 
   it('an abort ends only that wait (answered -1 with the reason), payment and others untouched', async () => {
-    const { engine, clock } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
+    const { payer, clock } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
     const ac = new AbortController();
-    const aborted = engine.call('waitsendpay', [HASH, 60], { signal: ac.signal });
-    const other = engine.call('waitsendpay', [HASH]);
+    const aborted = await payer.waitsendpay([HASH, 60], { signal: ac.signal });
+    const other = await payer.waitsendpay([HASH]);
     ac.abort(new Error('page went away'));
     // The registry rejects with the signal's reason; the dispatcher turns that into CLN's -1.
-    expectErr(await aborted, -1, 'page went away');
+    expectErr(await aborted.answer, -1, 'page went away');
     expect(clock.pending).toBe(0);
-    expect(engine.waitsendpayWaiters.size).toBe(1);
-    expect(engine.rows[0]!.status).toBe('pending');
-    engine.resolve(ID1, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    expectOk(await other);
+    expect(payer.service.waiters.size).toBe(1);
+    expect((await payer.rows())[0]!.status).toBe('pending');
+    await payer.fulfill(ID1, '66'.repeat(32));
+    expectOk(await other.answer);
   });
 
   it('an already aborted signal rejects at once', async () => {
-    const { engine } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
+    const { payer } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
     const ac = new AbortController();
     ac.abort();
-    expectErr(await engine.call('waitsendpay', [HASH], { signal: ac.signal }), -1);
-    expect(engine.waitsendpayWaiters.size).toBe(0);
+    expectErr(await payer.call('waitsendpay', [HASH], { signal: ac.signal }), -1);
+    expect(payer.service.waiters.size).toBe(0);
   });
 
   it('the registry itself rejects with the abort reason and clears its timer', async () => {
@@ -125,11 +131,54 @@ describe('waiting (W-2, W-3)', () => {
   });
 
   it('settled rows answer without waiting (W-2)', async () => {
-    const { engine } = makeEngine();
-    expectOk(await engine.call('sendpay', { route, payment_hash: HASH }));
-    engine.resolve(ID1, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    expectOk(await engine.call('waitsendpay', [HASH, 0]));
-    expect(engine.waitsendpayWaiters.size).toBe(0);
+    const { payer } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    await payer.fulfill(ID1, '66'.repeat(32));
+    expectOk(await payer.call('waitsendpay', [HASH, 0]));
+    expect(payer.service.waiters.size).toBe(0);
+  });
+});
+
+describe('blocking and waking on the runtime service', () => {
+  it('a wait blocks while the attempt is pending and wakes on its resolution', async () => {
+    const { payer } = await makePayer();
+    expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
+    let settled = false;
+    const w = await payer.waitsendpay([HASH]);
+    void w.answer.then(() => (settled = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    expect(payer.service.waiters.size).toBe(1);
+    await payer.failRemote(ID1, 0, new Uint8Array([0x20, 0x02]));
+    const e = expectErr(await w.answer, 204, 'failed: WIRE_TEMPORARY_NODE_FAILURE (reply from remote)');
+    // F-7: the live answer shows the row as it was when the wait began.
+    expect(e.data).toMatchObject({ status: 'pending', erring_index: 1, erring_node: PEER, raw_message: '2002' });
+    expect(settled).toBe(true);
+  });
+
+  it('a wait sent right behind its sendpay sees the new row (one mutex, arrival order)', async () => {
+    const { payer } = await makePayer();
+    const sent = payer.call('sendpay', { route, payment_hash: HASH });
+    const waited = payer.call('waitsendpay', [HASH]);
+    expectOk(await sent);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(payer.service.waiters.size).toBe(1);
+    await payer.fulfill(ID1, '66'.repeat(32));
+    expect(expectOk(await waited)).toMatchObject({ status: 'complete', payment_preimage: '66'.repeat(32) });
+  });
+
+  it('only the resolved part wakes: a wait on another part of the same group stays', async () => {
+    const { payer, clock } = await makePayer();
+    const part = (partid: number) => ({ route, payment_hash: HASH, groupid: 1, partid, amount_msat: 2000, payment_secret: SECRET });
+    expectOk(await payer.call('sendpay', part(1)));
+    expectOk(await payer.call('sendpay', part(2)));
+    const w1 = await payer.waitsendpay({ payment_hash: HASH, partid: 1, timeout: 10 });
+    const w2 = await payer.waitsendpay({ payment_hash: HASH, partid: 2 });
+    await payer.fulfill({ payment_hash: HASH, partid: 2n, groupid: 1n }, '66'.repeat(32));
+    expect(expectOk(await w2.answer)).toMatchObject({ partid: 2n, status: 'complete' });
+    expect(payer.service.waiters.size).toBe(1);
+    clock.advance(10_000);
+    expectErr(await w1.answer, 200, 'Timed out while waiting');
   });
 });
 

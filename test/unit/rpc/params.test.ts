@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalInvstring,
   devDef,
   opt,
   optDef,
@@ -172,6 +173,19 @@ describe('individual parsers', () => {
     expect(p(paramInvstring, '"LIGHTNING:LNBC1XYZ"')).toEqual({ ok: true, value: 'lnbc1xyz' });
     expect(p(paramInvstring, '"lightning:lni1abc"')).toEqual({ ok: true, value: 'lni1abc' });
     expect(p(paramInvstring, '"LnBc1"')).toEqual({ ok: true, value: 'lnbc1' });
+  });
+
+  it('invstring: only "lightning:" and "LIGHTNING:" are schemes (CLN bolt11.c); other spellings stay', () => {
+    expect(canonicalInvstring('lightning:LNBC1A')).toBe('lnbc1a');
+    expect(canonicalInvstring('LIGHTNING:lnbc1a')).toBe('lnbc1a');
+    // Mixed-case schemes are not stripped: the string is only lowercased, and then fails to decode.
+    expect(canonicalInvstring('Lightning:LNBC1A')).toBe('lightning:lnbc1a');
+    expect(canonicalInvstring('lIGHTNING:lnbc1a')).toBe('lightning:lnbc1a');
+    // One scheme only, and only at the start.
+    expect(canonicalInvstring('lightning:lightning:lnbc1a')).toBe('lightning:lnbc1a');
+    expect(canonicalInvstring('LNBC1A lightning:')).toBe('lnbc1a lightning:');
+    expect(canonicalInvstring('lightning:')).toBe('');
+    expect(p(paramInvstring, '"Lightning:LNBC1XYZ"')).toEqual({ ok: true, value: 'lightning:lnbc1xyz' });
   });
 
   it('bool: JSON true/false only', () => {

@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFailureMessage } from '../../../src/onion/failure-message.js';
 import { fromHex } from '../../../src/util/bytes.js';
+import type { HtlcOutcome } from '../../../src/payments/index.js';
 import { explainFailure, prettyJson, type FailureExplanation } from '../../../web/failure.js';
 import { describeRawMessage } from '../../../web/failure-fields.js';
 import { codeMeaning, failcodeSentence } from '../../../web/failure-text.js';
 import { rpcErrorOf, type RpcErrorView } from '../../../web/rpc-views.js';
-import { HASH, SECRET, expectErr, expectOk, hop, ids, makeEngine } from '../payments/helpers.js';
+import { HASH, SECRET, expectErr, expectOk, hop, ids, makePayer } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
 const SHOP = ids[7]!;
@@ -23,11 +24,11 @@ function fact(x: FailureExplanation, label: string): string[] {
   return x.facts.filter((f) => f.label === label).map((f) => f.text);
 }
 
-async function failedWith(outcome: Parameters<ReturnType<typeof makeEngine>['engine']['resolve']>[1]): Promise<{ err: RpcErrorView; own: string }> {
-  const { engine, own } = makeEngine();
-  expectOk(await engine.call('sendpay', { route, payment_hash: HASH, payment_secret: SECRET }));
-  engine.resolve(ID, outcome);
-  const err = rpcErrorOf(expectErr(await engine.call('waitsendpay', { payment_hash: HASH })));
+async function failedWith(outcome: HtlcOutcome): Promise<{ err: RpcErrorView; own: string }> {
+  const { payer, own } = await makePayer();
+  expectOk(await payer.call('sendpay', { route, payment_hash: HASH, payment_secret: SECRET }));
+  await payer.resolve(ID, outcome);
+  const err = rpcErrorOf(expectErr(await payer.call('waitsendpay', { payment_hash: HASH })));
   if (err === undefined) throw new Error('not an RpcError');
   return { err, own };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualSendpayParams, parseRouteJson, routeToJson } from '../../../web/route-json.js';
-import { HASH, SECRET, expectErr, expectOk, ids, makeEngine } from '../payments/helpers.js';
+import { HASH, SECRET, expectErr, expectOk, ids, makePayer } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
 const SHOP = ids[7]!;
@@ -38,7 +38,7 @@ describe('route JSON', () => {
   });
 
   it('builds sendpay params that the payments engine accepts, and lets it judge the hops', async () => {
-    const { engine } = makeEngine();
+    const { payer } = await makePayer();
     const req = manualSendpayParams({
       routeText: `[{"id":"${HUB}","channel":"103x1x0","amount_msat":1000,"delay":9}]`,
       payment_hash: ` ${HASH} `,
@@ -48,11 +48,11 @@ describe('route JSON', () => {
     });
     if (!req.ok) throw new Error(req.reason);
     expect(req.params).toEqual({ route: [{ id: HUB, channel: '103x1x0', amount_msat: 1000, delay: 9 }], payment_hash: HASH, payment_secret: SECRET });
-    expect(expectOk(await engine.call('sendpay', req.params))).toMatchObject({ status: 'pending' });
+    expect(expectOk(await payer.call('sendpay', req.params))).toMatchObject({ status: 'pending' });
     // A bad hop goes through unchanged, so the answer is Core Lightning's own message.
     const bad = manualSendpayParams({ routeText: '[{"id":"02zz","channel":"1x1x1","amount_msat":1,"delay":1}]', payment_hash: HASH, payment_secret: '', amount_msat: '1sat' });
     if (!bad.ok) throw new Error(bad.reason);
     expect(bad.params.amount_msat).toBe('1sat');
-    expectErr(await engine.call('sendpay', bad.params), -32602, `route: bad node_id: invalid token '"02zz"'`);
+    expectErr(await payer.call('sendpay', bad.params), -32602, `route: bad node_id: invalid token '"02zz"'`);
   });
 });

@@ -1,10 +1,10 @@
 // Route building for an invoice: amounts and CLTVs per Core Lightning's sendpay hop semantics
 // (hop i = amount delivered to node i, CLTV delta at node i; spec §1.1 and T-3), checked both by
-// hand and by handing the built route to the payments engine and reading the onion it plans.
+// hand and by handing the built route to the payments service and peeling the onion it sends.
 import { describe, expect, it } from 'vitest';
 import { buildRoute, forwardingFee, hopsThroughHint, type BuiltRoute, type NoRoute } from '../../../web/route.js';
 import type { ChannelView, InvoiceView, RouteHintHopView } from '../../../web/rpc-views.js';
-import { HASH, HEIGHT, SECRET, expectOk, ids, makeEngine } from '../payments/helpers.js';
+import { HASH, HEIGHT, SECRET, expectOk, ids, makePayer } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
 const SHOP = ids[7]!;
@@ -135,16 +135,17 @@ describe('buildRoute', () => {
 
 describe('the built route, as the payments engine sends it (T-3)', () => {
   it('gives the hub exactly its hint fee and CLTV delta, and the shop the invoice amount and final CLTV', async () => {
-    const { engine } = makeEngine(); // one channel to ids[5] (HUB) with scid 103x1x0
+    const { payer } = await makePayer(); // one channel to ids[5] (HUB) with scid 103x1x0
     const fee = hintHop(HUB, '105x1x0', 1000n, 10, 34);
     const r = built(buildRoute({ invoice: invoice({ routes: [[fee]] }), channels: [chan(HUB, { short_channel_id: '103x1x0' })] }));
-    expectOk(await engine.call('sendpay', { route: r.route, payment_hash: HASH, payment_secret: SECRET, amount_msat: r.amount_msat }));
-    const offered = engine.offered[0]!;
-    const [hub, shop] = offered.plan.hops;
+    expectOk(await payer.call('sendpay', { route: r.route, payment_hash: HASH, payment_secret: SECRET, amount_msat: r.amount_msat }));
+    const offered = payer.offered[0]!;
+    // What the hub and the shop read when they peel the onion.
+    const [hub, shop] = payer.peel({ payment_hash: HASH, partid: 0n, groupid: 1n }).map((l) => (l.kind === 'forward' || l.kind === 'final' ? l.payload : undefined));
     const base = HEIGHT + 1;
     // What the hub receives (the HTLC) minus what it forwards is its advertised fee and delta.
-    expect(offered.htlc.amount_msat - hub!.amt_to_forward).toBe(forwardingFee(fee, 100_000n));
-    expect(offered.htlc.cltv_expiry - hub!.outgoing_cltv_value).toBe(34);
+    expect(offered.req.amount_msat - hub!.amt_to_forward).toBe(forwardingFee(fee, 100_000n));
+    expect(offered.req.cltv_expiry - hub!.outgoing_cltv_value).toBe(34);
     expect(hub!.short_channel_id).toBe((105n << 40n) | (1n << 16n));
     // The shop gets the invoice amount with at least min_final_cltv_expiry blocks to spare.
     expect(shop!.amt_to_forward).toBe(100_000n);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { channelScid, channelViews, peerViews, errorText, invoiceView, paymentView, paymentViews, rpcErrorOf, u64, ViewError } from '../../../web/rpc-views.js';
 import { RpcError } from '../../../src/rpc/errors.js';
 import type { RpcObject } from '../../../src/worker/types.js';
-import { HASH, SECRET, expectOk, hop, ids, makeEngine } from '../payments/helpers.js';
+import { HASH, SECRET, expectOk, hop, ids, makePayer } from '../payments/helpers.js';
 
 const HUB = ids[5]!;
 
@@ -104,11 +104,11 @@ describe('invoiceView (decode)', () => {
 
 describe('paymentViews', () => {
   it('reads the payment objects the engine writes (sendpay and listsendpays)', async () => {
-    const { engine } = makeEngine();
-    const sent = expectOk(await engine.call('sendpay', { route: [hop(HUB, '103x1x0', 1000, 9)], payment_hash: HASH, label: 'tea', bolt11: 'lnbcrt1x' }));
+    const { payer } = await makePayer();
+    const sent = expectOk(await payer.call('sendpay', { route: [hop(HUB, '103x1x0', 1000, 9)], payment_hash: HASH, label: 'tea', bolt11: 'lnbcrt1x' }));
     expect(paymentView(sent)).toMatchObject({ created_index: 1n, payment_hash: HASH, groupid: 1n, status: 'pending', destination: HUB, amount_msat: 1000n, amount_sent_msat: 1000n, label: 'tea', bolt11: 'lnbcrt1x' });
-    engine.resolve({ payment_hash: HASH, partid: 0n, groupid: 1n }, { kind: 'fulfilled', preimage: '66'.repeat(32) });
-    const listed = expectOk(await engine.call('listsendpays', {}));
+    await payer.resolve({ payment_hash: HASH, partid: 0n, groupid: 1n }, { kind: 'fulfilled', preimage: '66'.repeat(32) });
+    const listed = expectOk(await payer.call('listsendpays', {}));
     const [row] = paymentViews(listed as RpcObject);
     expect(row).toMatchObject({ status: 'complete', payment_preimage: '66'.repeat(32) });
     expect(row!.completed_at).toBeTypeOf('number');
