@@ -72,7 +72,10 @@ function isChainSource(c: unknown): c is ChainSource {
   return typeof c === 'object' && c !== null && 'tipHeight' in c && 'broadcast' in c;
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+// Deno 2 also has a `process` with versions.node (its Node compatibility layer); it takes the
+// edge path: WASM fetched from the package, WebSocket dialer, nothing from node:*.
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === 'object';
+const isNode = !isDeno && typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** Reads DATA_DIR/hsm_secret, creating it (mode 0600) on first start. */
 export async function loadOrCreateSeed(dataDir: string): Promise<Uint8Array> {
@@ -100,6 +103,7 @@ function hostPort(s: string): { host: string; port: number } {
 export async function createLightningNode(opts: CreateLightningNodeOptions = {}): Promise<LightningNodeClient> {
   if (opts.wasm !== undefined) await initCrypto(opts.wasm);
   else if (isNode) await (await import('./crypto/node.js')).initCryptoNode();
+  else if (isDeno) await (await import('./crypto/deno.js')).initCryptoDeno();
   else await initCrypto();
   const network = opts.network ?? 'regtest';
   // Before the store is opened (and its lock taken): a wrong chain is a configuration error.

@@ -34,6 +34,7 @@ interface DenoApi {
   resolveDns(query: string, recordType: 'A' | 'AAAA', options?: { signal?: AbortSignal }): Promise<string[]>;
   connect(options: { hostname: string; port: number; transport?: 'tcp' }): Promise<DenoConn>;
   readonly env: { toObject(): Record<string, string> };
+  readonly errors: { readonly BadResource: abstract new (...args: never[]) => Error };
 }
 declare const Deno: DenoApi;
 
@@ -59,7 +60,12 @@ const denoDialer: Dialer = {
     const close = (): void => {
       if (closed) return;
       closed = true;
-      conn.close();
+      try {
+        conn.close();
+      } catch (e) {
+        // Cancelling conn.readable (streamPairToTcp does that first) already released the socket.
+        if (!(e instanceof Deno.errors.BadResource)) throw e;
+      }
     };
     if (signal.aborted) {
       close();
@@ -85,29 +91,43 @@ export function startDenoProxy(opts: DenoProxyOptions): Promise<{ hostname: stri
     if ((req.headers.get('upgrade') ?? '').toLowerCase() !== 'websocket') {
       return new Response('WebSocket only\n', { status: 426, headers: { Upgrade: 'websocket', Connection: 'Upgrade' } });
     }
-    // No subprotocol required; `binary` is answered when offered (anywhere in the list).
-    const offered = (req.headers.get('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim());
-    const { socket, response } = Deno.upgradeWebSocket(req, offered.includes('binary') ? { protocol: 'binary' } : {});
+    // Everything from the request is read before the upgrade: once upgraded, Deno closes the
+    // request and reading a header throws ("Request closed").
     const url = new URL(req.url);
-    core.accept({
-      socket: webClientSocket(socket),
+    const request = {
       url: url.pathname + url.search,
       origin: req.headers.get('origin') ?? undefined,
       authorization: req.headers.get('authorization') ?? undefined,
       clientIp: clientIp(req, info, opts.trustProxy === true),
-    });
+    };
+    // No subprotocol required; `binary` is answered when offered (anywhere in the list).
+    const offered = (req.headers.get('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim());
+    const { socket, response } = Deno.upgradeWebSocket(req, offered.includes('binary') ? { protocol: 'binary' } : {});
+    core.accept({ socket: webClientSocket(socket), ...request });
     return response;
   };
   return new Promise((resolve) => {
-    const server = Deno.serve(
+    // Deno calls onListen synchronously inside Deno.serve, before `server` is assigned: resolve
+    // once both are known, whichever comes last. (Without onListen Deno prints its own
+    // "Listening on" line on stdout, which would break the one-JSON-line contract.)
+    let server: DenoServer | undefined;
+    let bound: { hostname: string; port: number } | undefined;
+    const settle = (): void => {
+      if (server && bound) resolve({ hostname: bound.hostname, port: bound.port, server, core });
+    };
+    server = Deno.serve(
       {
         hostname: opts.hostname ?? '127.0.0.1',
         port: opts.port ?? 0,
         ...(opts.signal ? { signal: opts.signal } : {}),
-        onListen: (addr) => resolve({ hostname: addr.hostname, port: addr.port, server, core }),
+        onListen: (addr) => {
+          bound = addr;
+          settle();
+        },
       },
       handler,
     );
+    settle();
     opts.signal?.addEventListener('abort', () => void core.shutdown(), { once: true });
   });
 }

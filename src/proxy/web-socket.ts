@@ -13,9 +13,10 @@ export interface WebSocketLike {
   send(data: Uint8Array | string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
-  addEventListener(type: 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
 const DRAIN_POLL_MS = 25;
 const MAX_EARLY_MESSAGES = 64;
@@ -60,7 +61,11 @@ export function webClientSocket(ws: WebSocketLike): ClientSocket {
     },
     close(code, reason) {
       if (closed) return;
-      ws.close(code, reason);
+      // Deno's upgraded socket stays CONNECTING until the handler has returned the 101, and a
+      // close() in that state is dropped: the client would see an open socket and nothing else.
+      // Refusals happen right in the handler, so they wait for 'open'.
+      if (ws.readyState === CONNECTING) ws.addEventListener('open', () => ws.close(code, reason));
+      else ws.close(code, reason);
     },
     bufferedAmount: buffered,
     waitForDrain(bytes) {
