@@ -73,6 +73,8 @@ export class Peer {
   readonly id: NodeId;
   private address_: NetAddress | undefined;
   private conn: PeerConnection | undefined;
+  /** The connection disconnect() is closing: still `conn` until it has closed, never reused. */
+  private closingConn: PeerConnection | undefined;
   private lastFeatures = '';
   private readonly events = new Emitter<PeerEvents>();
   private readonly backoff: Backoff;
@@ -135,7 +137,7 @@ export class Peer {
    */
   connect(): Promise<ConnectionInfo> {
     this.wanted = true;
-    if (this.conn?.info) return Promise.resolve(this.conn.info);
+    if (this.conn?.info && this.conn !== this.closingConn) return Promise.resolve(this.conn.info);
     if (!this.address_ || !this.opts.dialer) {
       return Promise.reject(new PeerError('NOT_CONNECTED', `no address known for ${this.id}`));
     }
@@ -163,6 +165,7 @@ export class Peer {
     this.attempt?.abort();
     this.attempt = undefined;
     this.rejectWaiters(new PeerError('CLOSED_LOCALLY', 'disconnected by request'));
+    this.closingConn = this.conn;
     this.conn?.close(warning);
   }
 
@@ -237,6 +240,7 @@ export class Peer {
     ];
     conn.on('closed', (error) => {
       for (const off of offs) off();
+      if (this.closingConn === conn) this.closingConn = undefined;
       if (this.conn !== conn) return; // a replaced connection ending is not news
       this.conn = undefined;
       if (this.clock.now() - info.connectedAt >= (this.opts.stableAfterMs ?? 30_000)) this.backoff.reset();
