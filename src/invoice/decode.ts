@@ -131,7 +131,9 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
         if (description === undefined) {
           try {
             description = fromUtf8(wordsToBytes(fw));
-          } catch {
+          } catch (e) {
+            // A fatal TextDecoder reports malformed UTF-8 as a TypeError; nothing else throws here.
+            if (!(e instanceof TypeError)) throw e;
             fail('BAD_FIELD', 'd field is not valid UTF-8');
           }
         }
@@ -191,7 +193,8 @@ export function decodeInvoice(input: string, opts: DecodeOptions = {}): Invoice 
   } else {
     try {
       payee = recoverPubkey(msgHash, signature, recovery_id);
-    } catch {
+    } catch (e) {
+      if (!(e instanceof CryptoError)) throw e;
       fail('BAD_SIGNATURE', 'signature is not recoverable', 'signature recovery failed');
     }
   }

@@ -87,7 +87,8 @@ export function parseTlvStream(buf: Uint8Array, baseOffset = 0): TlvRecord[] {
       const t = readBigSize(buf, pos);
       type = t.value;
       pos += t.size;
-    } catch {
+    } catch (e) {
+      if (!(e instanceof OnionError)) throw e;
       throw new TlvParseError('TLV type is truncated or not canonical', 0n, baseOffset + start);
     }
     let length: bigint;
@@ -95,7 +96,8 @@ export function parseTlvStream(buf: Uint8Array, baseOffset = 0): TlvRecord[] {
       const l = readBigSize(buf, pos);
       length = l.value;
       pos += l.size;
-    } catch {
+    } catch (e) {
+      if (!(e instanceof OnionError)) throw e;
       throw new TlvParseError('TLV length is truncated or not canonical', type, baseOffset + start);
     }
     if (type <= last) throw new TlvParseError('TLV types are not strictly increasing', type, baseOffset + start);

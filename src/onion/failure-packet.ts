@@ -3,7 +3,8 @@
 // packet (update_fail_htlc TLV 1) and is maintained here too when present.
 import { hmacSha256 } from '../crypto/secp256k1.js';
 import { ByteReader, ByteWriter, equalBytes } from '../util/bytes.js';
-import { addAttribution, AttributionVerifier } from './attribution.js';
+import { LightningError } from '../errors.js';
+import { addAttribution, ATTRIBUTION_DATA_SIZE, AttributionVerifier } from './attribution.js';
 import { OnionError } from './errors.js';
 import { deriveKey, xorKeystreamInPlace } from './keys.js';
 import { decodeFailureMessage, encodeFailureMessage, type DecodedFailureMessage, type FailureMessageInput } from './failure-message.js';
@@ -113,15 +114,10 @@ function parsePlainPacket(plain: Uint8Array): Uint8Array | string {
  */
 export function decodeFailurePacket(sharedSecrets: Uint8Array[], packet: FailurePacket): DecodedFailure {
   if (!(packet.reason instanceof Uint8Array)) throw new OnionError('BAD_ARGUMENT', 'reason must be bytes');
+  // Attribution data of the wrong size is ignored: the legacy HMAC path still attributes.
   const verifier =
-    packet.attribution_data !== undefined && packet.attribution_data.length > 0
-      ? (() => {
-          try {
-            return new AttributionVerifier(packet.attribution_data, sharedSecrets.length);
-          } catch {
-            return undefined;
-          }
-        })()
+    packet.attribution_data !== undefined && packet.attribution_data.length === ATTRIBUTION_DATA_SIZE
+      ? new AttributionVerifier(packet.attribution_data, sharedSecrets.length)
       : undefined;
   const attribution: AttributionResult | undefined = verifier !== undefined ? { hold_times: [] } : undefined;
   const data = packet.reason.slice();
@@ -150,7 +146,9 @@ export function decodeFailurePacket(sharedSecrets: Uint8Array[], packet: Failure
       res.message = decodeFailureMessage(msg);
       if (res.message.failcodename !== undefined) res.failcodename = res.message.failcodename;
     } catch (e) {
-      res.fields_error = e instanceof Error ? e.message : String(e);
+      // Only the decoder's typed refusal is a property of the message; anything else is a bug.
+      if (!(e instanceof LightningError)) throw e;
+      res.fields_error = e.message;
       const name = clnFailcodeName(failcode);
       if (name !== undefined) res.failcodename = name;
     }

@@ -75,7 +75,8 @@ export function peelOnion(packet: Uint8Array, nodeSecret: Uint8Array, associated
     const l = readBigSize(plain, 0);
     len = l.value;
     prefix = l.size;
-  } catch {
+  } catch (e) {
+    if (!(e instanceof OnionError)) throw e;
     return invalid(0n, 0, 'hop payload length is not a canonical BigSize');
   }
   // 0 was the legacy realm-0 frame (no longer supported) and 1 is reserved.
