@@ -714,6 +714,20 @@ export class ChannelManager {
     return done;
   }
 
+  /**
+   * `close` on a channel still being opened (nothing persisted yet): forget it, tell the peer with
+   * an error (BOLT 1: the channel is failed), and fail the fundchannel waiting on it.
+   */
+  discardUnopened(peerId: string, reason: string): void {
+    for (const c of this.ofPeer(peerId)) {
+      if (c.persisted) continue;
+      const tmp = c.record.temporary_channel_id;
+      this.chans.delete(this.keyOf(c));
+      this.rejectFunding(tmp, new ChannelCommandError('CLOSED', reason));
+      void this.sendTo(peerId, { type: 'error', channel_id: fromHex(tmp), data: new TextEncoder().encode(reason) });
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     for (const [tmp] of this.fundWaiters) this.rejectFunding(tmp, new ChannelCommandError('SHUTDOWN', 'node is shutting down'));

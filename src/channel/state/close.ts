@@ -14,6 +14,7 @@ import type { Draft } from './draft.js';
 import { hasUnsignedLocalUpdates, signIfNeeded } from './commit.js';
 import { isValidShutdownScript } from './shutdown-script.js';
 import { badCommand, badState, protocolError, protocolWarning } from './errors.js';
+import type { FeeStep } from './types.js';
 
 /** Witness of a 2-of-2 funding spend: count, empty item, two ~72-byte signatures, the 71-byte script. */
 const CLOSING_WITNESS_WEIGHT = 2 + 1 + 1 + 73 + 73 + 72;
@@ -24,6 +25,10 @@ export interface ShutdownOptions {
   /** Closing feerate target (sat/kw); defaults to the commitment feerate. */
   readonly feerate_per_kw?: number;
   readonly fee_range?: { readonly min_fee_satoshis: bigint; readonly max_fee_satoshis: bigint };
+  /** Our acceptable closing feerates (sat/kw); the fees follow from the closing tx's weight. */
+  readonly feerate_range?: { readonly min_per_kw: number; readonly max_per_kw: number };
+  /** Legacy negotiation step (see ClosingNegotiation.fee_step). */
+  readonly fee_step?: FeeStep;
 }
 
 /**
@@ -48,8 +53,24 @@ export function requestShutdown(d: Draft, opts: ShutdownOptions): void {
   }
   const range = opts.fee_range ?? null;
   if (range && (range.min_fee_satoshis < 0n || range.min_fee_satoshis > range.max_fee_satoshis)) throw badCommand('bad fee_range');
+  const rates = opts.feerate_range ?? null;
+  if (rates && (!Number.isInteger(rates.min_per_kw) || !Number.isInteger(rates.max_per_kw) || rates.min_per_kw < 0 || rates.min_per_kw > rates.max_per_kw)) {
+    throw badCommand('feerate_range: min must be an integer no greater than max');
+  }
+  const step = opts.fee_step ?? null;
+  if (step && (step.unit === 'percent' ? !Number.isInteger(step.value) || step.value < 1 || step.value > 100 : step.value < 1n)) {
+    throw badCommand('fee_step must be 1..100 percent or at least 1 satoshi');
+  }
   d.update({
-    closing: { ...r.closing, shutdown_requested: true, local_script: script.slice(), feerate_per_kw: opts.feerate_per_kw ?? null, fee_range: range },
+    closing: {
+      ...r.closing,
+      shutdown_requested: true,
+      local_script: script.slice(),
+      feerate_per_kw: opts.feerate_per_kw ?? null,
+      fee_range: range,
+      feerate_range: rates,
+      fee_step: step,
+    },
   });
   // shutdown waits for our pending updates to be signed: do not leave that to chance.
   signIfNeeded(d);
@@ -131,15 +152,26 @@ function ourFees(d: Draft): { fee: bigint; min: bigint; max: bigint } {
   const weight = txWeight(closingTx(d, 0n, 'ours', false).tx) + CLOSING_WITNESS_WEIGHT;
   const cap = funderBalanceSat(d);
   const clamp = (x: bigint): bigint => (x > cap ? cap : x < 0n ? 0n : x);
-  let fee = clamp((BigInt(feerate) * BigInt(weight)) / 1000n);
-  const min = clamp(c.fee_range?.min_fee_satoshis ?? fee / 2n);
-  const max = clamp(c.fee_range?.max_fee_satoshis ?? fee * 2n);
+  const at = (perKw: number): bigint => (BigInt(perKw) * BigInt(weight)) / 1000n;
+  let fee = clamp(at(feerate));
+  const rates = c.feerate_range;
+  const min = clamp(c.fee_range?.min_fee_satoshis ?? (rates ? at(rates.min_per_kw) : fee / 2n));
+  const max = clamp(c.fee_range?.max_fee_satoshis ?? (rates ? at(rates.max_per_kw) : fee * 2n));
   if (fee < min) fee = min;
   if (fee > max) fee = max;
   return { fee, min, max };
 }
 
-function sendClosingSigned(d: Draft, fee: bigint, tx: ClosingTx, range: { min: bigint; max: bigint }): void {
+/**
+ * Whether our closing_signed carries fee_range (quick close). A chosen negotiation step asks for
+ * the legacy exchange, as in Core Lightning; anchor channels always quick-close.
+ */
+function quickClose(d: Draft): boolean {
+  return d.record.closing.fee_step === null || d.record.channel_type === 'anchors_zero_fee_htlc_tx';
+}
+
+/** `withRange` false: the peer negotiates the legacy way, so we answer in kind. */
+function sendClosingSigned(d: Draft, fee: bigint, tx: ClosingTx, range: { min: bigint; max: bigint }, withRange = quickClose(d)): void {
   const sig = d.signer.signClosing(tx);
   d.update({ closing: { ...d.record.closing, last_sent_fee: fee } });
   d.out({
@@ -147,8 +179,17 @@ function sendClosingSigned(d: Draft, fee: bigint, tx: ClosingTx, range: { min: b
     channel_id: fromHex(d.channelId),
     fee_satoshis: fee,
     signature: sig,
-    tlvs: { fee_range: { min_fee_satoshis: range.min, max_fee_satoshis: range.max } },
+    tlvs: withRange ? { fee_range: { min_fee_satoshis: range.min, max_fee_satoshis: range.max } } : {},
   });
+}
+
+/** Our next legacy offer: from our last one towards theirs by the step (default: halfway). */
+function stepTowards(last: bigint, theirs: bigint, step: FeeStep | null): bigint {
+  const gap = theirs - last;
+  if (step === null || step.unit === 'percent') return last + (gap * BigInt(step?.value ?? 50)) / 100n;
+  const move = gap < 0n ? -gap : gap;
+  const by = step.value < move ? step.value : move;
+  return gap < 0n ? last - by : last + by;
 }
 
 /** Once both shutdowns are exchanged and no HTLC remains: negotiate (the funder speaks first). */
@@ -191,8 +232,8 @@ export function receiveClosingSigned(d: Draft, m: ClosingSigned): void {
   if (c.last_sent_fee !== null && fee === c.last_sent_fee) return complete(d, theirs, 'theirs', m.signature);
 
   const ours = ourFees(d);
-  const agree = (range: { min: bigint; max: bigint }): void => {
-    sendClosingSigned(d, fee, theirs, range);
+  const agree = (range: { min: bigint; max: bigint }, withRange?: boolean): void => {
+    sendClosingSigned(d, fee, theirs, range, withRange);
     complete(d, theirs, 'theirs', m.signature);
   };
   const theirRange = m.tlvs.fee_range;
@@ -222,13 +263,13 @@ export function receiveClosingSigned(d: Draft, m: ClosingSigned): void {
     const b = c.last_sent_fee < previousReceived ? previousReceived : c.last_sent_fee;
     if (!(fee > a && fee < b)) throw protocolWarning(`closing_signed: fee ${fee} is not between ${a} and ${b}`);
   }
-  if (fee >= ours.min && fee <= ours.max) return agree(ours);
+  if (fee >= ours.min && fee <= ours.max) return agree(ours, false);
   const last = c.last_sent_fee ?? ours.fee;
-  let next = (last + fee) / 2n;
+  let next = stepTowards(last, fee, c.fee_step);
   // Round towards their offer so that we always make progress and eventually meet.
   if (next === last) next = fee > last ? last + 1n : last - 1n;
-  if (next === fee) return agree(ours);
-  sendClosingSigned(d, next, closingTx(d, next, 'ours', false), ours);
+  if (next === fee) return agree(ours, false);
+  sendClosingSigned(d, next, closingTx(d, next, 'ours', false), ours, false);
 }
 
 function canNegotiate(d: Draft): boolean {

@@ -68,6 +68,8 @@ export const INITIAL_CLOSING: ClosingNegotiation = {
   remote_script: null,
   feerate_per_kw: null,
   fee_range: null,
+  feerate_range: null,
+  fee_step: null,
   last_sent_fee: null,
   last_received_fee: null,
   closing_tx: null,

@@ -183,6 +183,19 @@ function closing(v: unknown): ClosingNegotiation {
     const f = obj(o.fee_range, 'fee_range');
     range = { min_fee_satoshis: big(f, 'min_fee_satoshis'), max_fee_satoshis: big(f, 'max_fee_satoshis') };
   }
+  // Both absent from records written before `close` took feerange / fee_negotiation_step.
+  let rates: ClosingNegotiation['feerate_range'] = null;
+  if (o.feerate_range !== null && o.feerate_range !== undefined) {
+    const f = obj(o.feerate_range, 'feerate_range');
+    rates = { min_per_kw: int(f, 'min_per_kw'), max_per_kw: int(f, 'max_per_kw') };
+  }
+  let step: ClosingNegotiation['fee_step'] = null;
+  if (o.fee_step !== null && o.fee_step !== undefined) {
+    const f = obj(o.fee_step, 'fee_step');
+    if (f.unit === 'percent') step = { unit: 'percent', value: int(f, 'value', 1, 100) };
+    else if (f.unit === 'sat') step = { unit: 'sat', value: big(f, 'value') };
+    else bad('fee_step.unit is not percent or sat');
+  }
   return {
     shutdown_requested: bool(o, 'shutdown_requested'),
     shutdown_sent: bool(o, 'shutdown_sent'),
@@ -191,6 +204,8 @@ function closing(v: unknown): ClosingNegotiation {
     remote_script: bytesOrNull(o, 'remote_script'),
     feerate_per_kw: intOrNull(o, 'feerate_per_kw'),
     fee_range: range,
+    feerate_range: rates,
+    fee_step: step,
     last_sent_fee: bigOrNull(o, 'last_sent_fee'),
     last_received_fee: bigOrNull(o, 'last_received_fee'),
     closing_tx: bytesOrNull(o, 'closing_tx'),

@@ -105,6 +105,8 @@ export interface FeeUpdate {
   readonly seq: number;
 }
 
+export type FeeStep = { readonly unit: 'percent'; readonly value: number } | { readonly unit: 'sat'; readonly value: bigint };
+
 export interface ClosingNegotiation {
   /** shutdown requested by our command but not sent yet (our updates must be signed first). */
   readonly shutdown_requested: boolean;
@@ -116,6 +118,14 @@ export interface ClosingNegotiation {
   readonly feerate_per_kw: number | null;
   /** Our fee_range override, if the runtime gave one. */
   readonly fee_range: { readonly min_fee_satoshis: bigint; readonly max_fee_satoshis: bigint } | null;
+  /** Our fee range as feerates (sat/kw), turned into fees at the closing tx's weight (close `feerange`). */
+  readonly feerate_range: { readonly min_per_kw: number; readonly max_per_kw: number } | null;
+  /**
+   * How far each of our legacy counter-offers moves towards the peer's (close `fee_negotiation_step`):
+   * a percentage of the gap, or satoshis. Set: we negotiate the legacy way (no fee_range TLV),
+   * as Core Lightning does, except on anchor channels. Null: quick close, halves when legacy.
+   */
+  readonly fee_step: FeeStep | null;
   readonly last_sent_fee: bigint | null;
   readonly last_received_fee: bigint | null;
   /** The signed closing tx once agreed (serialized), kept so the runtime can rebroadcast. */

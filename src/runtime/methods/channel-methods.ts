@@ -1,18 +1,18 @@
-// fundchannel, listpeerchannels, close with Core Lightning's parameters and result shapes.
+// fundchannel, listpeerchannels, close (close-method.ts) with Core Lightning's parameters and result shapes.
 import { defineMethod, type TableMethod } from '../../rpc/dispatch.js';
 import { RpcError, fail, ok, type Outcome } from '../../rpc/errors.js';
 import { opt, optDef, req, badParam, type ParamParser } from '../../rpc/params.js';
 import { paramBool, paramMsat, paramNodeId, paramString, paramU32, parseUnsigned, textParser } from '../../rpc/parsers.js';
 import { parseAmountMsat } from '../../rpc/msat.js';
 import { tokenText, type JsonToken } from '../../rpc/json-parse.js';
-import { formatScid, parseScid } from '../../wire/scid.js';
+import { formatScid } from '../../wire/scid.js';
 import { channelTypeBits, featureFlags, featureNames } from '../../wire/features.js';
 import { toHex } from '../../util/bytes.js';
 import { errorMessage } from '../../errors.js';
-import { scheduleLong } from '../../payments/clock.js';
 import type { Channel } from '../../channel/state/index.js';
 import type { CallContext, NodeServices } from '../services.js';
 import type { RelayPolicy } from '../../forwarding/policy.js';
+import { closeMethod, paramFeerate } from './close-method.js';
 
 // common/jsonrpc_errors.h
 const FUNDING_PEER_NOT_CONNECTED = 305;
@@ -23,17 +23,6 @@ const paramSat: ParamParser<bigint> = textParser('should be a satoshi amount', (
   if (/^\d+$/.test(t)) return parseUnsigned(t, 0xffffffffffffffffn);
   const m = parseAmountMsat(t);
   return m !== undefined && m % 1000n === 0n ? m / 1000n : undefined;
-});
-
-/** CLN feerates: a number (sat per 1000 vbytes), NNNperkw, NNNperkb, or urgent/normal/slow. */
-type Feerate = { perkw: number } | { target: number };
-const paramFeerate: ParamParser<Feerate> = textParser('should be a feerate', (t) => {
-  const named: Record<string, number> = { urgent: 2, normal: 6, slow: 100, minimum: 1008 };
-  if (named[t] !== undefined) return { target: named[t]! };
-  const m = /^(\d+)(perkw|perkb)?$/.exec(t);
-  if (!m) return undefined;
-  const v = Number(m[1]);
-  return { perkw: m[2] === 'perkw' ? v : Math.floor(v / 4) };
 });
 
 /** A channel_type given as an array of feature bit numbers. */
@@ -51,20 +40,6 @@ function channelTypeObject(c: Channel) {
     zeroconf: c.record.zeroconf,
   });
   return { bits: featureFlags(bits), names: featureNames(bits).map((n) => `${n.replace(/^option_/, '')}/even`) };
-}
-
-/** Finds a channel by peer id, channel id or short_channel_id (close's `id`). */
-function findChannel(n: NodeServices, id: string): Channel | undefined | 'ambiguous' {
-  if (/^[0-9a-f]{66}$/i.test(id)) {
-    const live = n.channels.ofPeer(id.toLowerCase()).filter((c) => c.persisted && c.record.state !== 'ONCHAIN' && c.record.state !== 'CLOSING_COMPLETE');
-    return live.length > 1 ? 'ambiguous' : live[0];
-  }
-  if (/^[0-9a-f]{64}$/i.test(id)) return n.channels.get(id.toLowerCase());
-  try {
-    return n.channels.byScid(parseScid(id));
-  } catch {
-    return undefined;
-  }
 }
 
 export function channelMethods(n: NodeServices, relay: RelayPolicy): TableMethod<CallContext>[] {
@@ -116,36 +91,7 @@ export function channelMethods(n: NodeServices, relay: RelayPolicy): TableMethod
         }
       },
     }),
-    defineMethod({
-      name: 'close',
-      params: [
-        req('id', paramString),
-        optDef('unilateraltimeout', paramU32, 172800),
-        opt('destination', paramString),
-        opt('fee_negotiation_step', paramString),
-        opt('wrong_funding', paramString),
-        opt('force_lease_closed', paramBool),
-        opt('feerange', paramString),
-      ] as const,
-      handler: async (p) => {
-        const ch = findChannel(n, p.id);
-        if (ch === 'ambiguous') return fail(-1, 'Peer has multiple channels: use channel_id or short_channel_id');
-        if (!ch) return fail(-1, `Short channel ID not found: '${p.id}'`);
-        const id = ch.record.channel_id;
-        let cancelForce: (() => void) | undefined;
-        if (p.unilateraltimeout > 0) {
-          cancelForce = scheduleLong(globalThis, p.unilateraltimeout * 1000, () => void n.channels.close(id, { force: true }).catch(() => undefined));
-        }
-        try {
-          const r = await n.channels.close(id, {});
-          return ok({ type: r.type, tx: r.tx, txid: r.txid });
-        } catch (e) {
-          throw new RpcError(-1, errorMessage(e));
-        } finally {
-          cancelForce?.();
-        }
-      },
-    }),
+    closeMethod(n),
     listPeerChannelsMethod(n, relay),
   ];
 }
