@@ -13,11 +13,18 @@ export interface WebSocketLike {
   send(data: Uint8Array | string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
-  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'close', listener: (event: { readonly code?: number }) => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
 }
 
 const CONNECTING = 0;
 const OPEN = 1;
+const CLOSING = 2;
+
+/** Close codes an endpoint may put in a Close frame (1005, 1006, 1015 are never sent). */
+function sendableCode(code: number | undefined): number {
+  return code !== undefined && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)) ? code : 1000;
+}
 const DRAIN_POLL_MS = 25;
 const MAX_EARLY_MESSAGES = 64;
 
@@ -51,7 +58,15 @@ export function webClientSocket(ws: WebSocketLike): ClientSocket {
     closed = true;
     handlers?.closed();
   };
-  ws.addEventListener('close', onClosed);
+  ws.addEventListener('close', (event) => {
+    // Cloudflare Workers without the web_socket_auto_reply_to_close flag leave the client's Close
+    // frame unanswered until the Worker closes too (the socket stays CLOSING), and until then
+    // workerd did not release the relay's TCP connection either: the node kept a connected peer
+    // that had gone. Answer with the client's code. Deno and browsers answer by themselves and
+    // are CLOSED here.
+    if (ws.readyState === CLOSING) ws.close(sendableCode(event.code));
+    onClosed();
+  });
   ws.addEventListener('error', onClosed);
 
   const buffered = (): number => (closed ? 0 : (ws.bufferedAmount ?? 0));
