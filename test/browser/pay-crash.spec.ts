@@ -1,6 +1,7 @@
 // The crash matrix of the Payments issue: the page's Worker node stops dead at each step of a
 // payment (crashAt: the Worker spins at the named point, the client's watchdog ends it), the tab
-// reloads and starts the node again on the same IndexedDB database, reconnects to A, and then:
+// reloads and starts the node again on the same IndexedDB database, which reconnects to A by
+// itself (no connect call: it dials the address it last reached A at), and then:
 //  - every attempt reaches exactly one final status (complete with B's preimage, or failed);
 //  - the preimage is never lost (a fulfill that arrived before the crash completes the payment
 //    at start-up, before any peer is back);
@@ -23,6 +24,7 @@ import {
   stopPayNetwork,
   unique,
   until,
+  whileFrozen,
   WorkerPage,
   type PayNetwork,
 } from './support/pay-network.js';
@@ -127,27 +129,34 @@ test.describe('a payment survives the Worker dying at each step', () => {
       }
 
       // The node starts again on its database (the tab reloads, or a new Worker starts in it),
-      // before any peer is back.
-      await w.restart([net.a], c.outcome === 'complete' ? 'reload' : 'new-worker');
-      const restarted = await w.payments({ payment_hash: hash });
-      if (c.afterRestart === 'none') expect(restarted).toEqual([]);
-      else expect(restarted).toMatchObject([{ payment_hash: hash, status: c.afterRestart, created_index: 1n }]);
-      if (c.afterRestart === 'complete') {
-        // The preimage was kept with the fulfill: the payment is complete without A, and a repeat
-        // returns the stored row even with the peer away (P-8).
-        expect(restarted[0]!.payment_preimage).toBe(String((await invoiceRow(net.b, label)).payment_preimage));
-        expect(await w.ok('sendpay', params)).toEqual(restarted[0]);
-      }
-      if (c.afterRestart === 'failed') {
-        // The failure was kept with the removal: failed without A, replayed from storage.
-        expect(await w.err('waitsendpay', { payment_hash: hash })).toMatchObject({ code: 203, data: { status: 'failed', erring_index: 2, erring_node: net.b.id } });
-      }
-      if (c.afterRestart === 'pending') {
-        // Repeated while pending (same group): the existing row with the monitor message, no new attempt (P-6).
-        expect(await w.ok('sendpay', { ...params, groupid: 1 })).toEqual({ message: 'Monitor status with listpays or waitsendpay', ...restarted[0] });
-      }
+      // before any peer is back: A is frozen meanwhile, so the restarted node's own dial to it
+      // (see below) waits and what the store kept is read first.
+      await whileFrozen(net.a, async () => {
+        await w.restart([net.a], c.outcome === 'complete' ? 'reload' : 'new-worker');
+        const restarted = await w.payments({ payment_hash: hash });
+        if (c.afterRestart === 'none') expect(restarted).toEqual([]);
+        else expect(restarted).toMatchObject([{ payment_hash: hash, status: c.afterRestart, created_index: 1n }]);
+        if (c.afterRestart === 'complete') {
+          // The preimage was kept with the fulfill: the payment is complete without A, and a repeat
+          // returns the stored row even with the peer away (P-8).
+          expect(restarted[0]!.payment_preimage).toBe(String((await invoiceRow(net.b, label)).payment_preimage));
+          expect(await w.ok('sendpay', params)).toEqual(restarted[0]);
+        }
+        if (c.afterRestart === 'failed') {
+          // The failure was kept with the removal: failed without A, replayed from storage.
+          expect(await w.err('waitsendpay', { payment_hash: hash })).toMatchObject({ code: 203, data: { status: 'failed', erring_index: 2, erring_node: net.b.id } });
+        }
+        if (c.afterRestart === 'pending') {
+          // Repeated while pending (same group): the existing row with the monitor message, no new attempt (P-6).
+          expect(await w.ok('sendpay', { ...params, groupid: 1 })).toEqual({ message: 'Monitor status with listpays or waitsendpay', ...restarted[0] });
+        }
+      });
 
-      await w.connect(net.a);
+      // No connect call: the restarted node dials A by itself, where it last reached it.
+      await until('the restarted Worker is connected to A by itself', async () => {
+        const peers = (await w.ok('listpeers', { id: net.a.id })).peers as { id: string; connected: boolean }[];
+        return peers[0]?.connected === true ? true : undefined;
+      });
       await w.normalChannel(ch.channel_id);
       if (c.afterRestart === 'none') {
         // The attempt never existed: pay now, once.
