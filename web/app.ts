@@ -1,5 +1,6 @@
 // What the panels share: the running client (once started), the names of known nodes, the event
 // bus and the page's announcer (a polite live region for things that happen without a click).
+import type { Network } from '../src/wire/chains.js';
 import type { LightningClient } from '../src/worker/types.js';
 import { Bus } from './bus.js';
 import type { DemoConfig } from './config.js';
@@ -11,6 +12,8 @@ export interface App {
   config?: DemoConfig;
   client?: LightningClient;
   selfId?: string;
+  /** The chain the running node is on: invoices for another chain cannot be paid. */
+  network?: Network;
   announce(text: string): void;
 }
 

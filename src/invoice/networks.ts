@@ -1,4 +1,5 @@
 // BOLT 11 currency prefixes and, per network, what fallback addresses look like.
+import type { Network as Chain } from '../wire/chains.js';
 export type Network = 'bitcoin' | 'testnet' | 'signet' | 'regtest' | 'simnet';
 
 export interface NetworkInfo {
@@ -37,4 +38,9 @@ export function splitHrp(hrp: string): { info: NetworkInfo; amount: string } | u
   }
   if (best === undefined) return undefined;
   return { info: best, amount: rest.slice(best.prefix.length) };
+}
+
+/** The currency prefix of the invoices a node on `chain` pays and issues; testnet4 uses testnet's "tb". */
+export function bolt11PrefixForChain(chain: Chain): string {
+  return networkInfo(chain === 'testnet4' ? 'testnet' : chain).prefix;
 }

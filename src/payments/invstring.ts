@@ -4,18 +4,10 @@
 // would give (BOLT 12 strings carry no checksum).
 import { LightningError } from '../errors.js';
 import { decodeInvoice } from '../invoice/decode.js';
+import { bolt11PrefixForChain } from '../invoice/networks.js';
 import { toHex } from '../util/bytes.js';
 import type { Network } from '../wire/chains.js';
 import type { InvstringDecoder } from './listsendpays.js';
-
-/** BOLT 11 currency prefix (after "ln") of each chain; testnet4 shares testnet's "tb". */
-const BOLT11_CURRENCY: Readonly<Record<Network, string>> = {
-  bitcoin: 'bc',
-  testnet: 'tb',
-  testnet4: 'tb',
-  signet: 'tbs',
-  regtest: 'bcrt',
-};
 
 /** BOLT 12 human-readable parts, and what each kind of string is. */
 const BOLT12_KINDS: readonly (readonly [prefix: string, what: string])[] = [
@@ -31,7 +23,7 @@ function bolt12Reason(s: string): string | undefined {
 
 /** The decoder for a node on `network`; input is canonical (no `lightning:`, lowercase). */
 export function invstringDecoderFor(network: Network): InvstringDecoder {
-  const currency = BOLT11_CURRENCY[network];
+  const currency = bolt11PrefixForChain(network);
   return (s) => {
     try {
       const inv = decodeInvoice(s);

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { loadVector } from '../support/shared.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 90_000;
@@ -184,6 +185,14 @@ test('a newcomer pays an invoice in under a minute, and sees why bad payments fa
     await expect(status).toContainText('failed', { timeout: 60_000 });
     await expect(outcome).toContainText('Your own node, before the payment left it (erring_index 0).');
     await expect(outcome).toContainText('204');
+  });
+
+  await test.step('an invoice for another chain: decoded, but the page will not route it', async () => {
+    // The first valid example of BOLT 11: a mainnet (lnbc) invoice; the demo runs on regtest.
+    const mainnet = loadVector<{ valid: { invoice: string }[] }>('bolt11-invoices.json').valid[0]!.invoice;
+    await page.getByRole('textbox', { name: 'BOLT 11 invoice' }).fill(mainnet);
+    await expect(page.locator('#invoice-details')).toContainText('This invoice is for another chain (lnbc); your node runs on regtest (lnbcrt).');
+    await expect(page.locator('#route-preview')).toBeEmpty();
   });
 
   await test.step('the payments table: replay a failure, filter (listsendpays)', async () => {

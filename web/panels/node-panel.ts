@@ -57,6 +57,7 @@ export function mountNodePanel(app: App): { start(): Promise<void> } {
     try {
       const client = await startNode(startOptions(settings));
       app.client = client;
+      app.network = settings.network;
       await client.subscribe((event) => app.bus.emit({ type: 'node', event }));
       const infoResult = await client.getinfo();
       const id = str(infoResult.id);

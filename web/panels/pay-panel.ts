@@ -1,6 +1,7 @@
 // Section 4: pay a BOLT 11 invoice (decoded through the node, routed by web/route.ts from our
 // channels and the invoice's route hint) or a hand-written JSON route. "Edit as JSON route" turns
 // the built route into the second form, so a person can inspect or change any field first.
+import { bolt11PrefixForChain } from '../../src/invoice/networks.js';
 import { parseAmountMsat } from '../../src/rpc/msat.js';
 import { clientOf, type App } from '../app.js';
 import { byId, h, radioValue, replaceChildren, setMessage } from '../dom.js';
@@ -87,6 +88,17 @@ export function mountPayPanel(app: App): void {
     } catch (e) {
       if (gen === generation) {
         const text = `Cannot decode this invoice: ${errorLine(e)}`;
+        replaceChildren(details, h('p', { class: 'error' }, text));
+        replaceChildren(preview);
+        announceOnce(`error:${bolt11}`, text);
+      }
+      return undefined;
+    }
+    // decode reads invoices of every chain (as Core Lightning's does); paying needs ours.
+    const ours = app.network === undefined ? undefined : bolt11PrefixForChain(app.network);
+    if (ours !== undefined && inv.currency !== ours) {
+      if (gen === generation) {
+        const text = `This invoice is for another chain (ln${inv.currency}); your node runs on ${app.network} (ln${ours}).`;
         replaceChildren(details, h('p', { class: 'error' }, text));
         replaceChildren(preview);
         announceOnce(`error:${bolt11}`, text);
