@@ -26,19 +26,19 @@ printRuntimesOnFailure();
 beforeAll(async () => {
   workerdBinary();
   const dir = tempDir('workerd-crypto');
-  copyFileSync(join(REPO_ROOT, 'wasm/lightning.wasm'), join(dir, 'lightning.wasm'));
   // The entry modules a Worker author writes; the imports of the module file are resolved by the
   // runtime: `.wasm` as a WebAssembly.Module, the same file as `lightning.bin` as plain bytes.
   const worker = JSON.stringify(join(REPO_ROOT, 'test/edge/workerd/crypto-worker.ts'));
-  const entries = { 'module.js': './lightning.wasm', 'bytes.js': './lightning.bin' };
-  for (const [file, source] of Object.entries(entries)) {
-    const entry = join(dir, `entry-${file}`);
+  const scripts = new Map<string, string[]>();
+  for (const [name, source] of [['module', './lightning.wasm'], ['bytes', './lightning.bin']] as const) {
+    const entry = join(dir, `entry-${name}.js`);
     writeFileSync(entry, `import wasm from ${JSON.stringify(source)};\nimport { cryptoWorker } from ${worker};\nexport default cryptoWorker(wasm);\n`);
-    await bundleWorker(entry, dir, file);
+    scripts.set(name, await bundleWorker(entry, join(dir, name)));
   }
+  for (const name of scripts.keys()) copyFileSync(join(REPO_ROOT, 'wasm/lightning.wasm'), join(dir, name, 'lightning.wasm'));
   workerd = await startWorkerd(dir, [
-    { name: 'module', script: 'module.js', wasmModules: ['lightning.wasm'] },
-    { name: 'bytes', script: 'bytes.js', dataModules: { 'lightning.bin': 'lightning.wasm' } },
+    { name: 'module', dir: 'module', script: scripts.get('module')!, wasmModules: ['lightning.wasm'] },
+    { name: 'bytes', dir: 'bytes', script: scripts.get('bytes')!, dataModules: { 'lightning.bin': 'lightning.wasm' } },
   ]);
 });
 

@@ -28,16 +28,16 @@ beforeAll(async () => {
   workerdBinary(); // a missing runtime fails here, before anything else starts
   daemon = await Daemon.start({ name: 'workerd-proxy-target' });
   const dir = tempDir('workerd');
-  await bundleWorker('src/proxy/cloudflare.ts', dir);
+  const script = await bundleWorker('src/proxy/cloudflare.ts', dir);
   const allow = { LW_PROXY_ALLOW: `127.0.0.1:${daemon.port}` };
   workerd = await startWorkerd(dir, [
-    { name: 'proxy', script: 'worker.js', vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' }, globalOutbound: 'loopback' },
+    { name: 'proxy', script, vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' }, globalOutbound: 'loopback' },
     // The runtime answers Close frames by itself (the default for newer compatibility dates).
-    { name: 'autoreply', script: 'worker.js', vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' }, globalOutbound: 'loopback', compatibilityFlags: ['web_socket_auto_reply_to_close'] },
+    { name: 'autoreply', script, vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' }, globalOutbound: 'loopback', compatibilityFlags: ['web_socket_auto_reply_to_close'] },
     // Same allowlist without the loopback flag: the relay's own address check refuses.
-    { name: 'strict', script: 'worker.js', vars: allow, globalOutbound: 'loopback' },
+    { name: 'strict', script, vars: allow, globalOutbound: 'loopback' },
     // The relay allows loopback but the runtime does not: workerd's default outbound service.
-    { name: 'internet', script: 'worker.js', vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' } },
+    { name: 'internet', script, vars: { ...allow, LW_PROXY_ALLOW_LOOPBACK: '1' } },
   ]);
 });
 

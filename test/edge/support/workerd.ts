@@ -9,15 +9,18 @@ import { REPO_ROOT } from '../../support/shared.js';
 import { RuntimeProcess, workerdBinary } from './runtimes.js';
 
 /**
- * Bundles `entry` (absolute, or relative to the repository) into `outDir/worker.js` as one ES module.
- * `cloudflare:*` imports stay imports (the runtime provides them), and so do `*.wasm` and `*.bin`
- * ones, which the config embeds as Wasm and data modules.
+ * Bundles `entry` (absolute, or relative to the repository) into `outDir/<fileName>` as an ES
+ * module, plus a chunk per lazily imported part (lightning-worker/node's Node-only pieces, which
+ * a Worker never loads: Vite stubs their node:* imports). `cloudflare:*` imports stay imports
+ * (the runtime provides them), and so do `*.wasm` and `*.bin` ones, which the config embeds as
+ * Wasm and data modules. Returns the JavaScript files written, the entry first.
  */
-export async function bundleWorker(entry: string, outDir: string, fileName = 'worker.js'): Promise<string> {
-  await build({
+export async function bundleWorker(entry: string, outDir: string, fileName = 'worker.js'): Promise<string[]> {
+  const result = await build({
     configFile: false,
     root: REPO_ROOT,
-    logLevel: 'warn',
+    // The "externalized for browser compatibility" notes about those node:* imports are expected.
+    logLevel: 'error',
     publicDir: false,
     build: {
       outDir,
@@ -29,14 +32,18 @@ export async function bundleWorker(entry: string, outDir: string, fileName = 'wo
       rolldownOptions: { external: [/^cloudflare:/, /\.wasm$/, /\.bin$/] },
     },
   });
-  return join(outDir, fileName);
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const chunks = outputs.filter((o) => o.type === 'chunk').map((o) => o.fileName);
+  return [fileName, ...chunks.filter((f) => f !== fileName)];
 }
 
 export interface WorkerSpec {
   /** Service and socket name. */
   name: string;
-  /** Module file in the config's directory. */
-  script: string;
+  /** Where its files are, relative to the config's directory (default: there). */
+  dir?: string;
+  /** Module files: the main module first, then the chunks it imports. */
+  script: string | string[];
   /** Extra modules from files in the config's directory, imported as WebAssembly.Module. */
   wasmModules?: string[];
   /** Modules imported as ArrayBuffer: module name → file in the config's directory. */
@@ -65,10 +72,12 @@ export function workerdConfig(workers: WorkerSpec[]): string {
   const services = workers.map((w) => `    (name = ${capnpText(w.name)}, worker = .${ident(w.name)}),`);
   const sockets = workers.map((w) => `    (name = ${capnpText(w.name)}, address = "127.0.0.1:0", http = (), service = ${capnpText(w.name)}),`);
   const defs = workers.map((w) => {
+    // Module names are what imports resolve against; `embed` paths are relative to the config.
+    const file = (f: string): string => capnpText(w.dir ? `${w.dir}/${f}` : f);
     const modules = [
-      `(name = ${capnpText(w.script)}, esModule = embed ${capnpText(w.script)})`,
-      ...(w.wasmModules ?? []).map((m) => `(name = ${capnpText(m)}, wasm = embed ${capnpText(m)})`),
-      ...Object.entries(w.dataModules ?? {}).map(([m, file]) => `(name = ${capnpText(m)}, data = embed ${capnpText(file)})`),
+      ...[w.script].flat().map((m) => `(name = ${capnpText(m)}, esModule = embed ${file(m)})`),
+      ...(w.wasmModules ?? []).map((m) => `(name = ${capnpText(m)}, wasm = embed ${file(m)})`),
+      ...Object.entries(w.dataModules ?? {}).map(([m, f]) => `(name = ${capnpText(m)}, data = embed ${file(f)})`),
     ];
     const bindings = Object.entries(w.vars ?? {}).map(([k, v]) => `(name = ${capnpText(k)}, text = ${capnpText(v)})`);
     return [
