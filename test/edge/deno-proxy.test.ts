@@ -11,7 +11,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { chainHash } from '../../src/wire/index.js';
 import { assertBuilt, Daemon, killAll, removeTempRoot, tempDir } from '../network/support/daemon.js';
 import { until } from '../network/support/lightning.js';
-import { connectClient, actShaped } from '../network/proxy-support.js';
+import { actShaped, connectClient, startDummyPeer } from '../network/proxy-support.js';
 import { REPO_ROOT } from '../support/shared.js';
 import { connectThrough, pingMany } from './support/bolt8-client.js';
 import { denoBinary, denoEnv, jsonLine, printRuntimesOnFailure, RuntimeProcess, stopAllRuntimes } from './support/runtimes.js';
@@ -94,12 +94,18 @@ describe('the proxy on Deno', () => {
   });
 
   it('refuses a destination outside the allowlist (4003) without dialling it', async () => {
-    const c = await connectClient(`ws://127.0.0.1:${proxyPort}/127.0.0.1:${daemon.port + 1}`);
-    c.send(actShaped());
-    expect(await c.closed).toEqual({ code: CLOSE.DESTINATION_NOT_ALLOWED.code, reason: CLOSE.DESTINATION_NOT_ALLOWED.reason });
+    const other = await startDummyPeer('lightning'); // listening on loopback, but not allowed
+    try {
+      const c = await connectClient(`ws://127.0.0.1:${proxyPort}/127.0.0.1:${other.port}`);
+      c.send(actShaped());
+      expect(await c.closed).toEqual({ code: CLOSE.DESTINATION_NOT_ALLOWED.code, reason: CLOSE.DESTINATION_NOT_ALLOWED.reason });
+      expect(other.connections).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
-  it('refuses bytes that are not a BOLT 8 act one (4100) before touching the daemon', async () => {
+  it('refuses bytes that are not a BOLT 8 act one (4100)', async () => {
     const c = await connectClient(`ws://127.0.0.1:${proxyPort}/127.0.0.1:${daemon.port}`);
     c.send(new Uint8Array(50).fill(0x41));
     expect(await c.closed).toEqual({ code: CLOSE.NOT_LIGHTNING.code, reason: CLOSE.NOT_LIGHTNING.reason });

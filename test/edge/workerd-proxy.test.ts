@@ -9,7 +9,7 @@ import { pubkeyCreate } from '../../src/crypto/secp256k1.js';
 import { generateSecret } from '../../src/noise/index.js';
 import { CLOSE } from '../../src/proxy/close-codes.js';
 import { toHex } from '../../src/util/bytes.js';
-import { actShaped, connectClient } from '../network/proxy-support.js';
+import { actShaped, connectClient, startDummyPeer } from '../network/proxy-support.js';
 import { assertBuilt, Daemon, killAll, removeTempRoot, tempDir } from '../network/support/daemon.js';
 import { until } from '../network/support/lightning.js';
 import { connectThrough, pingMany } from './support/bolt8-client.js';
@@ -96,10 +96,16 @@ describe('the proxy as a Cloudflare Worker (workerd)', () => {
     }
   });
 
-  it('refuses a destination outside the allowlist (4003)', async () => {
-    const c = await connectClient(`${base('proxy')}/127.0.0.1:${daemon.port + 1}`);
-    c.send(actShaped());
-    expect(await c.closed).toEqual({ code: CLOSE.DESTINATION_NOT_ALLOWED.code, reason: CLOSE.DESTINATION_NOT_ALLOWED.reason });
+  it('refuses a destination outside the allowlist (4003) without dialling it', async () => {
+    const other = await startDummyPeer('lightning'); // listening on loopback, but not allowed
+    try {
+      const c = await connectClient(`${base('proxy')}/127.0.0.1:${other.port}`);
+      c.send(actShaped());
+      expect(await c.closed).toEqual({ code: CLOSE.DESTINATION_NOT_ALLOWED.code, reason: CLOSE.DESTINATION_NOT_ALLOWED.reason });
+      expect(other.connections).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses loopback without LW_PROXY_ALLOW_LOOPBACK (4004)', async () => {
