@@ -41,6 +41,8 @@ export interface RebroadcastDeps {
 export class Rebroadcaster {
   private running: Promise<void> | undefined;
   private again = false;
+  /** Txs seen in a block since this process started: not asked about again (one look per start). */
+  private readonly confirmed = new Set<string>();
 
   constructor(private readonly d: RebroadcastDeps) {}
 
@@ -107,9 +109,12 @@ export class Rebroadcaster {
       return;
     }
     for (const p of list) {
+      if (this.confirmed.has(p.txid)) continue;
       let known: boolean;
       try {
-        known = (await this.d.chain.txStatus(p.txid, p.output_index)).confirmations !== null;
+        const status = await this.d.chain.txStatus(p.txid, p.output_index);
+        known = status.confirmations !== null;
+        if ((status.confirmations ?? 0) > 0) this.confirmed.add(p.txid);
       } catch (e) {
         this.d.log.log('warn', 'rebroadcast: chain source unreachable', { kind: p.kind, channel_id: p.channel_id, error: errorMessage(e) });
         return;

@@ -19,6 +19,7 @@ class SwitchedChain implements ChainSource {
   readonly network = 'regtest' as const;
   down = false;
   readonly sent: string[] = [];
+  readonly asked: string[] = [];
 
   constructor(readonly inner: StaticChain) {}
 
@@ -34,6 +35,7 @@ class SwitchedChain implements ChainSource {
   }
   async txStatus(txid: string): Promise<TxStatus> {
     this.check('txStatus');
+    this.asked.push(txid);
     return this.inner.txStatus(txid);
   }
   async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
@@ -127,6 +129,15 @@ describe('broadcast retry', () => {
     chainA.inner.setHeight(800_004);
     await a.node.channels.rebroadcast();
     expect(chainA.sent.filter((t) => t === fundingTxid)).toHaveLength(1);
+
+    // Once in a block it is not even asked about again (one look per block would be one request
+    // per channel per block on Esplora).
+    chainA.inner.mine(1, [fundingTxid]);
+    await a.node.channels.rebroadcast();
+    const asked = chainA.asked.filter((t) => t === fundingTxid).length;
+    chainA.inner.setHeight(800_010);
+    await a.node.channels.rebroadcast();
+    expect(chainA.asked.filter((t) => t === fundingTxid)).toHaveLength(asked);
   }, 60_000);
 
   it('after a restart on a source that never saw them: the funding tx and the force-close commitment go out at load', async () => {
