@@ -8,6 +8,7 @@ import { toHex } from '../../src/util/bytes.js';
 import { createLightningNode, type LightningNodeClient } from '../../src/node.js';
 import { RpcError } from '../../src/rpc/errors.js';
 import type { Sat } from '../../src/types.js';
+import { rpcRejection } from '../support/until.js';
 
 /** A distinct one-output transaction per `n` (only its txid and output matter here). */
 function rawTx(n: number): { hex: string; txid: string } {
@@ -73,16 +74,6 @@ afterEach(async () => {
   for (const n of nodes.splice(0)) await n.close();
 });
 
-async function rpcError(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected an RpcError');
-}
-
 describe('dev-mine', () => {
   it('mines on the static chain of a developer node: {blockheight, mined}; getinfo follows', async () => {
     const chain = new StaticChain({ height: 800_000 });
@@ -98,18 +89,18 @@ describe('dev-mine', () => {
     expect(await node.call('dev-mine', [2])).toEqual({ blockheight: 800_006, mined: [] });
     expect((await node.getinfo()).blockheight).toBe(800_006);
 
-    expect(await rpcError(node.call('dev-mine', { blocks: 0 }))).toEqual({ code: -32602, message: "blocks: should be an integer from 1 to 1000: invalid token '0'" });
-    expect(await rpcError(node.call('dev-mine', { txids: 'ab' }))).toEqual({ code: -32602, message: `txids: should be an array of txids (32 byte hex): invalid token '"ab"'` });
+    expect(await rpcRejection(node.call('dev-mine', { blocks: 0 }))).toEqual({ code: -32602, message: "blocks: should be an integer from 1 to 1000: invalid token '0'" });
+    expect(await rpcRejection(node.call('dev-mine', { txids: 'ab' }))).toEqual({ code: -32602, message: `txids: should be an array of txids (32 byte hex): invalid token '"ab"'` });
     const unknown = '33'.repeat(32);
-    expect(await rpcError(node.call('dev-mine', { txids: [unknown] }))).toEqual({ code: -32602, message: `txids: ${unknown} was never broadcast` });
-    expect(await rpcError(node.call('dev-mine', { txids: [a.txid] }))).toEqual({ code: -32602, message: `txids: transaction ${a.txid} is already mined at height 800001` });
+    expect(await rpcRejection(node.call('dev-mine', { txids: [unknown] }))).toEqual({ code: -32602, message: `txids: ${unknown} was never broadcast` });
+    expect(await rpcRejection(node.call('dev-mine', { txids: [a.txid] }))).toEqual({ code: -32602, message: `txids: transaction ${a.txid} is already mined at height 800001` });
     expect((await node.getinfo()).blockheight).toBe(800_006);
   });
 
   it('does not exist without developer mode, nor on another chain source', async () => {
     const plain = await createLightningNode({ developer: false });
     nodes.push(plain);
-    expect(await rpcError(plain.call('dev-mine', {}))).toMatchObject({ code: -32601 });
+    expect(await rpcRejection(plain.call('dev-mine', {}))).toMatchObject({ code: -32601 });
     const other: ChainSource = {
       kind: 'esplora',
       network: 'regtest',
@@ -123,6 +114,6 @@ describe('dev-mine', () => {
     };
     const elsewhere = await createLightningNode({ chain: other });
     nodes.push(elsewhere);
-    expect(await rpcError(elsewhere.call('dev-mine', {}))).toMatchObject({ code: -32601 });
+    expect(await rpcRejection(elsewhere.call('dev-mine', {}))).toMatchObject({ code: -32601 });
   });
 });

@@ -10,6 +10,7 @@ import { StaticChain } from '../../src/chain/static.js';
 import { jsonLineLogger } from '../../src/runtime/log.js';
 import type { RpcObject } from '../../src/runtime/types.js';
 import { ELECTRUM_HEIGHT, ElectrumServe, HoldingRelay, type ElectrumInvoice } from './electrum-runtime-peer.js';
+import { until } from '../support/until.js';
 
 const CAPACITY_SAT = 1_000_000;
 const PUSH_MSAT = 300_000_000n;
@@ -40,16 +41,6 @@ async function startNode(name: string): Promise<{ node: LightningNodeClient; cha
   const node = await createLightningNode({ chain, log, alias: name });
   nodes.push(node);
   return { node, chain };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function channelWith(node: LightningNodeClient, peer: string): Promise<RpcObject> {

@@ -79,6 +79,8 @@ describe('HTLCs in flight at once', () => {
     expect(done.map((d) => d.status)).toEqual(Array(50).fill('complete'));
     const row = (await paidInvoices(a, 'fifty-parts'))[0]!;
     expect(msat(row.amount_received_msat)).toBe(total);
+    // The payer has the preimage before the removals are irrevocably committed on both sides.
+    await noHtlcsLeft([payer, a]);
     const after = await balances(payerA);
     expect(before.funder - after.funder).toBe(total);
     expect(after.fundee - before.fundee).toBe(total);

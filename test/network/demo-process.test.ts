@@ -13,6 +13,7 @@ import { createLightningNode, type LightningNodeClient } from '../../src/node.js
 import { parseDemoArgs } from '../../src/cli/demo-args.js';
 import { REPO_ROOT } from '../support/shared.js';
 import { CLI_MAIN, assertBuilt } from './support/daemon.js';
+import { until } from '../support/until.js';
 
 const READY_MS = 60_000;
 
@@ -66,16 +67,6 @@ async function ready(run: Run): Promise<{ url: string; hub: { id: string; tcp: s
     if (run.child.exitCode !== null) throw new Error(`the demo exited (${run.child.exitCode}) before it was ready:\n${run.stderr.join('')}`);
     if (Date.now() > end) throw new Error(`no demo-ready line within ${READY_MS} ms:\n${run.stderr.join('')}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function until<T>(f: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -146,13 +137,13 @@ describe('npm start (lightning-worker demo)', () => {
     const status = new URL(`/api/hub/channel?peer=${peer.id}`, url);
     expect(await (await fetch(status)).json()).toEqual({ peer: peer.id, state: 'none' });
     await peer.connect(`${hub.id}@${hub.tcp}`);
-    const failed = await until(async () => {
+    const failed = await until('the hub reports the failed open', async () => {
       const s = (await (await fetch(status)).json()) as { state: string; error?: string; hint?: string };
       return s.state === 'failed' ? s : undefined;
-    }, 'the hub reports the failed open');
+    }, 30_000, 100);
     expect(failed.error).toMatch(/zero-?conf|untrusted/i);
     expect(failed.hint).toContain('zero-conf');
-    await until(async () => (run.stderr.join('').includes(`warning: the hub could not open a channel to ${peer!.id}`) ? true : undefined), 'the warning on stderr');
+    await until('the warning on stderr', async () => (run.stderr.join('').includes(`warning: the hub could not open a channel to ${peer!.id}`) ? true : undefined), 30_000, 100);
     expect(run.stderr.join('')).toContain('hint: ');
     await peer.close();
     peer = undefined;

@@ -5,6 +5,7 @@ import { createLightningNode, type LightningNodeClient } from '../../src/node.js
 import type { RpcObject } from '../../src/runtime/types.js';
 import { RpcError } from '../../src/rpc/errors.js';
 import { jsonLineLogger } from '../../src/runtime/log.js';
+import { until } from '../support/until.js';
 
 let payer: LightningNodeClient;
 let a: LightningNodeClient;
@@ -12,18 +13,8 @@ let b: LightningNodeClient;
 let payerToA = '';
 let aToB = '';
 
-async function until<T>(f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function normalChannel(n: LightningNodeClient, peer: string): Promise<RpcObject> {
-  return until(async () => {
+  return until('a CHANNELD_NORMAL channel', async () => {
     const { channels } = (await n.listpeerchannels({ id: peer })) as { channels: RpcObject[] };
     return channels.find((x) => x.state === 'CHANNELD_NORMAL');
   });

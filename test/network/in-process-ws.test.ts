@@ -12,6 +12,7 @@ import { createLightningNode, type LightningNodeClient } from '../../src/node.js
 import { startProxyServer, type ProxyServer } from '../../src/proxy/node.js';
 import { parseTargetArg } from '../../src/proxy/env-config.js';
 import type { RpcObject } from '../../src/runtime/types.js';
+import { until } from '../support/until.js';
 
 let dir: string;
 let payer: LightningNodeClient;
@@ -19,16 +20,6 @@ let a: LightningNodeClient;
 let proxy: ProxyServer;
 let tcpPort: number;
 let wsPort: number;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function peers(n: LightningNodeClient): Promise<RpcObject[]> {
   return ((await n.listpeers()) as { peers: RpcObject[] }).peers;

@@ -3,19 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightningNode, type LightningNodeClient } from '../../src/node.js';
 import type { RpcObject } from '../../src/runtime/types.js';
 import { jsonLineLogger } from '../../src/runtime/log.js';
+import { until } from '../support/until.js';
 
 let alice: LightningNodeClient;
 let bob: LightningNodeClient;
-
-async function until<T>(f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   const log = (who: string) => jsonLineLogger((l) => process.env.LW_TEST_LOG && process.stderr.write(`${who} ${l}`), 'debug');
@@ -34,7 +25,7 @@ describe('two nodes in one process', () => {
     expect(c.id).toBe(bob.id);
     const f = await alice.fundchannel({ id: bob.id, amount: 1_000_000, mindepth: 0, announce: false });
     expect(typeof f.channel_id).toBe('string');
-    const chan = await until(async () => {
+    const chan = await until('a normal channel', async () => {
       const { channels } = (await alice.listpeerchannels()) as { channels: RpcObject[] };
       return channels.find((x) => x.state === 'CHANNELD_NORMAL');
     });

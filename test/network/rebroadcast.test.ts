@@ -12,6 +12,7 @@ import { createLightningNode, type LightningNodeClient } from '../../src/node.js
 import { ChainError, StaticChain, type ChainSource, type TxOutput, type TxStatus } from '../../src/chain/index.js';
 import type { RpcObject } from '../../src/runtime/types.js';
 import { FUNDINGS_TABLE, type FundingRecord } from '../../src/runtime/tables.js';
+import { until } from '../support/until.js';
 
 /** The static chain, unreachable while `down`; counts what reaches it. */
 class SwitchedChain implements ChainSource {
@@ -58,16 +59,6 @@ class SwitchedChain implements ChainSource {
 
 const root = mkdtempSync(join(tmpdir(), 'lw-rebroadcast-'));
 const open: LightningNodeClient[] = [];
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function start(name: string, chain: ChainSource, zeroconfFrom: string[] = []): Promise<LightningNodeClient> {
   const n = await createLightningNode({ alias: name, dataDir: join(root, name), chain, listen: { tcp: ['127.0.0.1:0'] }, zeroconfFrom });

@@ -6,6 +6,7 @@ import { createLightningNode, type LightningNodeClient } from '../../../src/node
 import type { RpcObject } from '../../../src/runtime/types.js';
 import { BitcoindChain } from '../../../src/chain/index.js';
 import { FakeBitcoind } from './fake-bitcoind.js';
+import { until } from '../../support/until.js';
 
 const nodes: LightningNodeClient[] = [];
 let bitcoind: FakeBitcoind | undefined;
@@ -13,16 +14,6 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
   await bitcoind?.close();
 });
-
-async function until<T>(f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function channelOf(n: LightningNodeClient): Promise<RpcObject | undefined> {
   const { channels } = (await n.listpeerchannels()) as { channels: RpcObject[] };
@@ -51,10 +42,10 @@ describe('channel lock-in on bitcoind without -txindex', () => {
 
     bitcoind.mine(2);
     // Two confirmations are not enough for the fundee's minimum_depth of 3.
-    await until(async () => ((await channelOf(fundee))?.short_channel_id !== undefined ? true : undefined));
+    await until('the fundee to learn the short_channel_id', async () => ((await channelOf(fundee))?.short_channel_id !== undefined ? true : undefined));
     expect((await channelOf(fundee))?.state).toBe('CHANNELD_AWAITING_LOCKIN');
     bitcoind.mine(1);
-    const [a, b] = await until(async () => {
+    const [a, b] = await until('both sides CHANNELD_NORMAL', async () => {
       const [x, y] = [await channelOf(funder), await channelOf(fundee)];
       return x?.state === 'CHANNELD_NORMAL' && y?.state === 'CHANNELD_NORMAL' ? [x, y] : undefined;
     });

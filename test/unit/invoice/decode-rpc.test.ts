@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightningNode, type LightningNodeClient } from '../../../src/node.js';
 import { RpcError } from '../../../src/rpc/errors.js';
 import { loadVector } from '../../support/shared.js';
+import { rpcRejection } from '../../support/until.js';
 
 interface Bolt11Vector {
   valid: { title: string; invoice: string; payee_pubkey: string; payment_hash: string; amount_msat: string | null; timestamp: number }[];
@@ -21,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ln?.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected an RpcError');
-}
 
 describe('decode (in-process node)', () => {
   it("decodes the node's own invoice with Core Lightning's fields, in its order", async () => {
@@ -82,8 +73,8 @@ describe('decode (in-process node)', () => {
   });
 
   it('an undecodable string is -32602 "string: <reason>: invalid token" with the token quoted', async () => {
-    expect(await rejection(ln.decode('lnbc1invalid'))).toEqual({ code: -32602, message: `string: Bad bech32 string: invalid token '"lnbc1invalid"'` });
-    expect(await rejection(ln.decode('hello'))).toEqual({ code: -32602, message: `string: Bad bech32 string: invalid token '"hello"'` });
+    expect(await rpcRejection(ln.decode('lnbc1invalid'))).toEqual({ code: -32602, message: `string: Bad bech32 string: invalid token '"lnbc1invalid"'` });
+    expect(await rpcRejection(ln.decode('hello'))).toEqual({ code: -32602, message: `string: Bad bech32 string: invalid token '"hello"'` });
     // The daemon's text path quotes the token exactly as the request wrote it.
     const text = await ln.node.rpcText('{"jsonrpc":"2.0","id":1,"method":"decode","params":{"string":"lnbc1\\u0030x"}}');
     expect(JSON.parse(text)).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32602, message: `string: Bad bech32 string: invalid token '"lnbc1\\u0030x"'` } });
@@ -100,11 +91,11 @@ describe('decode (in-process node)', () => {
     ];
     for (const [title, reason] of cases) {
       const x = byTitle(vec.invalid, title);
-      expect(await rejection(ln.decode(x.invoice))).toEqual({ code: -32602, message: `string: ${reason}: invalid token '"${x.invoice}"'` });
+      expect(await rpcRejection(ln.decode(x.invoice))).toEqual({ code: -32602, message: `string: ${reason}: invalid token '"${x.invoice}"'` });
     }
   });
 
   it('a missing string is CLN\'s missing-parameter error', async () => {
-    expect(await rejection(ln.call('decode', {}))).toEqual({ code: -32602, message: 'missing required parameter: string' });
+    expect(await rpcRejection(ln.call('decode', {}))).toEqual({ code: -32602, message: 'missing required parameter: string' });
   });
 });

@@ -10,6 +10,7 @@ import { pubkeyCreate } from '../../../src/crypto/secp256k1.js';
 import { peelOnion } from '../../../src/onion/index.js';
 import { loadVector } from '../../support/shared.js';
 import { sphinxBuildPureJs } from '../../support/sphinx-purejs.js';
+import { rpcRejection } from '../../support/until.js';
 
 interface OnionVector {
   onion_test: { generate: { session_key: string; associated_data: string; hops: { pubkey: string; payload: string }[] }; onion: string; decode: string[] };
@@ -24,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ln?.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected an RpcError');
-}
 
 /** One JSON-RPC request over the daemon's text path; returns the parsed response. */
 async function viaText(params: unknown): Promise<{ result?: { onion: string; shared_secrets: string[] }; error?: { code: number; message: string } }> {
@@ -75,9 +66,9 @@ describe('createonion (in-process node)', () => {
 
   it('30 hops: "Payloads exceed maximum onion packet size." (-32602, checked before construction)', async () => {
     const hops = Array.from({ length: 30 }, (_, i) => ({ pubkey: hopPub(i % 20), payload: fwd(i) }));
-    expect(await rejection(ln.createonion({ hops, assocdata: '42'.repeat(32) }))).toEqual({ code: -32602, message: 'Payloads exceed maximum onion packet size.' });
+    expect(await rpcRejection(ln.createonion({ hops, assocdata: '42'.repeat(32) }))).toEqual({ code: -32602, message: 'Payloads exceed maximum onion packet size.' });
     // 26 such hops (26 * (19 + 32) = 1326 bytes) do not fit either; 25 (1275) do.
-    expect((await rejection(ln.createonion({ hops: hops.slice(0, 26), assocdata: '' }))).code).toBe(-32602);
+    expect((await rpcRejection(ln.createonion({ hops: hops.slice(0, 26), assocdata: '' }))).code).toBe(-32602);
     const fits = await ln.createonion({ hops: hops.slice(0, 25), assocdata: '' });
     expect(fits.shared_secrets).toHaveLength(25);
   });
@@ -85,7 +76,7 @@ describe('createonion (in-process node)', () => {
   it('a session key that is not a valid secret: -1 "Could not create onion packet"', async () => {
     const hops = [{ pubkey: hopPub(0), payload: smallPayload }];
     for (const session_key of ['00'.repeat(32), 'ff'.repeat(32)]) {
-      expect(await rejection(ln.createonion({ hops, assocdata: '', session_key }))).toEqual({ code: -1, message: 'Could not create onion packet' });
+      expect(await rpcRejection(ln.createonion({ hops, assocdata: '', session_key }))).toEqual({ code: -1, message: 'Could not create onion packet' });
     }
   });
 
@@ -105,19 +96,19 @@ describe('createonion (in-process node)', () => {
       [[ok, { pubkey: hopPub(1), payload: '' }], 'hops[1] payload is not prefixed with length!'],
     ];
     for (const [hops, message] of cases) {
-      expect(await rejection(ln.createonion({ hops: hops as never, assocdata: '' }))).toEqual({ code: -32602, message });
+      expect(await rpcRejection(ln.createonion({ hops: hops as never, assocdata: '' }))).toEqual({ code: -32602, message });
     }
   });
 
   it('bad assocdata, session_key and onion_size give Core Lightning\'s messages', async () => {
     const hops = [{ pubkey: hopPub(0), payload: smallPayload }];
-    expect(await rejection(ln.createonion({ hops, assocdata: 'xyz' }))).toEqual({ code: -32602, message: `assocdata: should be a hex value: invalid token '"xyz"'` });
-    expect(await rejection(ln.createonion({ hops, assocdata: '', session_key: '41'.repeat(31) }))).toEqual({
+    expect(await rpcRejection(ln.createonion({ hops, assocdata: 'xyz' }))).toEqual({ code: -32602, message: `assocdata: should be a hex value: invalid token '"xyz"'` });
+    expect(await rpcRejection(ln.createonion({ hops, assocdata: '', session_key: '41'.repeat(31) }))).toEqual({
       code: -32602,
       message: `session_key: should be a 32 byte hex value: invalid token '"${'41'.repeat(31)}"'`,
     });
-    expect(await rejection(ln.createonion({ hops, assocdata: '', onion_size: 'big' }))).toEqual({ code: -32602, message: `onion_size: should be an integer: invalid token '"big"'` });
-    expect(await rejection(ln.createonion({ hops }))).toEqual({ code: -32602, message: "missing required parameter: assocdata" });
+    expect(await rpcRejection(ln.createonion({ hops, assocdata: '', onion_size: 'big' }))).toEqual({ code: -32602, message: `onion_size: should be an integer: invalid token '"big"'` });
+    expect(await rpcRejection(ln.createonion({ hops }))).toEqual({ code: -32602, message: "missing required parameter: assocdata" });
   });
 
   it('honours onion_size: the packet has that routing info size, peels, and matches the reference', async () => {
@@ -137,7 +128,7 @@ describe('createonion (in-process node)', () => {
     }
     // 19 + 19 + 7 + 3 * 32 = 141 bytes: fits exactly in 141, not in 140.
     expect((await ln.createonion({ hops, assocdata: '', onion_size: 141 })).onion).toHaveLength(2 * (1 + 33 + 141 + 32));
-    expect(await rejection(ln.createonion({ hops, assocdata: '', onion_size: 140 }))).toEqual({ code: -32602, message: 'Payloads exceed maximum onion packet size.' });
+    expect(await rpcRejection(ln.createonion({ hops, assocdata: '', onion_size: 140 }))).toEqual({ code: -32602, message: 'Payloads exceed maximum onion packet size.' });
   });
 
   it('without session_key each call uses a fresh random key', async () => {
