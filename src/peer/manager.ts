@@ -77,14 +77,13 @@ export class PeerManager {
 
   /**
    * Core Lightning's `connect ID` without an address: the live connection, or a dial to the
-   * address this peer is known by (undefined when there is none).
+   * address this peer is known by (undefined when there is neither). Peer.connect() decides, so
+   * a connection disconnect() is still closing is not reported as live.
    */
   connectKnown(id: NodeId): Promise<ConnectionInfo> | undefined {
     if (this.closing) return Promise.reject(new PeerError('NOT_CONNECTED', 'peer manager is closed'));
     const p = this.peers_.get(id);
-    const live = p?.connection?.info;
-    if (live) return Promise.resolve(live);
-    return p?.address ? p.connect() : undefined;
+    return p && (p.connection || p.address) ? p.connect() : undefined;
   }
 
   /** Runs the responder over a stream a listener accepted; the peer appears once init is done. */

@@ -209,6 +209,59 @@ describe('proxy dialects end to end', () => {
   });
 });
 
+describe('connect ID after disconnect ID', () => {
+  // A connection closes synchronously unless its core has already closed with actions still to
+  // run, as after an all-channels error: a handler of that error calling disconnect() and then
+  // connectKnown() sees the connection still attached, closing.
+  const allChannels = { type: 'error' as const, channel_id: new Uint8Array(32), data: new TextEncoder().encode('bye all') };
+
+  it('dials again instead of reporting the connection disconnect() is closing', async () => {
+    const a = node();
+    const b = node({ reconnect: false });
+    const l = await serve('tcp', a.m);
+    const first = await b.m.connect(`${a.id}@127.0.0.1:${l.port}`);
+    const firstConn = b.m.get(a.id)!.connection!;
+    await new Promise((r) => setTimeout(r, 20));
+    const again = new Promise<unknown>((resolve) => b.m.on('remoteError', (id) => {
+      b.m.disconnect(id);
+      expect(b.m.get(id)!.connection).toBe(firstConn); // still closing
+      resolve(b.m.connectKnown(id)!);
+    }));
+    await a.m.send(b.id, allChannels);
+    const info = await again;
+    expect(info).not.toBe(first);
+    const peer = b.m.get(a.id)!;
+    expect(peer.connection).not.toBe(firstConn);
+    expect(peer.connection!.info).toBe(info);
+    expect(peer.info().connected).toBe(true);
+  });
+
+  it('an inbound-only peer whose connection is closing has no address to dial', async () => {
+    const a = node();
+    const b = node({ reconnect: false });
+    const l = await serve('tcp', a.m);
+    const aConnected = nextEvent<[NodeId, unknown]>((f) => a.m.on('connected', f));
+    await b.m.connect(`${a.id}@127.0.0.1:${l.port}`);
+    await aConnected;
+    await new Promise((r) => setTimeout(r, 20));
+    // Wrapped: resolving with the promise itself would adopt its rejection.
+    const again = new Promise<{ pending: Promise<unknown> | undefined }>((resolve) => a.m.on('remoteError', (id) => {
+      a.m.disconnect(id);
+      expect(a.m.get(id)!.connection).toBeDefined(); // still closing
+      resolve({ pending: a.m.connectKnown(id) });
+    }));
+    await b.m.send(a.id, allChannels);
+    const { pending } = await again;
+    expect(pending).toBeDefined();
+    await expect(pending).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('a peer never seen has nothing to connect to', () => {
+    const b = node();
+    expect(b.m.connectKnown(toHex(pubkeyCreate(generateSecret())) as NodeId)).toBeUndefined();
+  });
+});
+
 describe('connection failures', () => {
   it('an unreachable address is CONNECT_FAILED and schedules a retry', async () => {
     const s = createServer();
