@@ -26,16 +26,32 @@ const COUNTERS_KEY = 'forwards_counters';
 
 export class ForwardsService {
   private counters: ForwardCounters = ZERO_FORWARD_COUNTERS;
+  private fees = 0n;
 
   constructor(private readonly d: { store: Store; nowMs(): number; onBump?(b: ForwardChange['bump']): void }) {}
 
   async load(): Promise<void> {
-    const rec = await this.d.store.get<StoreRecord & { created: bigint; updated: bigint; deleted: bigint }>(META_TABLE, COUNTERS_KEY);
+    const [rec, settled] = await Promise.all([
+      this.d.store.get<StoreRecord & { created: bigint; updated: bigint; deleted: bigint }>(META_TABLE, COUNTERS_KEY),
+      // by_status is keyed [status, created_key]; created_key is a 20-digit decimal string.
+      this.d.store.query<ForwardRecord & StoreRecord>(FORWARDS_TABLE.name, { index: 'by_status', range: { lower: ['settled'], upper: ['settled', '\uffff'] } }),
+    ]);
     if (rec) this.counters = { created: rec.created, updated: rec.updated, deleted: rec.deleted };
+    let fees = 0n;
+    for (const f of settled) fees += settledFee(f);
+    this.fees = fees;
   }
 
   get currentCounters(): ForwardCounters {
     return this.counters;
+  }
+
+  /**
+   * What forwarding earned: in_msat − out_msat over settled forwards (lightningd's
+   * wallet_total_forward_fees). Summed from the store once at load, then kept as forwards settle.
+   */
+  get feesCollectedMsat(): bigint {
+    return this.fees;
   }
 
   /**
@@ -66,7 +82,10 @@ export class ForwardsService {
     const r = found[0];
     if (!r) return [];
     const t = how === 'settled' ? forwardSettled(r, this.d.nowMs(), this.counters) : forwardFailed(r, this.d.nowMs(), this.counters);
-    return t.ok ? this.writes(t) : [];
+    if (!t.ok) return [];
+    // Like the counters, the total moves now: the caller commits these writes or the node stops.
+    this.fees += settledFee(t.record);
+    return this.writes(t);
   }
 
   async listforwards(p: ListforwardsParams): Promise<Outcome<JsonOut>> {
@@ -79,4 +98,8 @@ export class ForwardsService {
     })) as unknown as ForwardRecord[];
     return ok(formatListforwards(selectForwards(plan.value, rows)) as unknown as JsonOut);
   }
+}
+
+function settledFee(f: ForwardRecord): bigint {
+  return f.status === 'settled' && f.out_msat !== undefined ? f.in_msat - f.out_msat : 0n;
 }

@@ -4,22 +4,9 @@ import { ok } from '../../rpc/errors.js';
 import { toHex } from '../../util/bytes.js';
 import type { CallContext, NodeServices } from '../services.js';
 import { NODE_VERSION, invoiceFeatures, nodeFeatures } from '../features.js';
-import { FORWARDS_TABLE, type ForwardRecord } from '../../forwarding/index.js';
-import type { Store, StoreRecord } from '../../store/types.js';
+import type { ForwardsService } from '../forwards-service.js';
 
-/**
- * What forwarding earned: in_msat − out_msat over settled forwards (lightningd's
- * wallet_total_forward_fees). Read from the store, so it survives restarts and needs no counter.
- */
-async function feesCollected(store: Store): Promise<bigint> {
-  // by_status is keyed [status, created_key]; created_key is a 20-digit decimal string.
-  const settled = await store.query<ForwardRecord & StoreRecord>(FORWARDS_TABLE.name, { index: 'by_status', range: { lower: ['settled'], upper: ['settled', '\uffff'] } });
-  let fees = 0n;
-  for (const f of settled) if (f.status === 'settled' && f.out_msat !== undefined) fees += f.in_msat - f.out_msat;
-  return fees;
-}
-
-export function nodeMethods(n: NodeServices): TableMethod<CallContext>[] {
+export function nodeMethods(n: NodeServices & { readonly forwards: Pick<ForwardsService, 'feesCollectedMsat'> }): TableMethod<CallContext>[] {
   return [
     defineMethod({
       name: 'getinfo',
@@ -41,7 +28,7 @@ export function nodeMethods(n: NodeServices): TableMethod<CallContext>[] {
           version: NODE_VERSION,
           blockheight: await n.blockHeight(),
           network: n.network,
-          fees_collected_msat: await feesCollected(n.store),
+          fees_collected_msat: n.forwards.feesCollectedMsat,
           ...(n.lightningDir !== undefined ? { 'lightning-dir': n.lightningDir } : {}),
           our_features: {
             init: toHex(n.localFeatures),
