@@ -84,6 +84,8 @@ export class InvoicesService {
   private counters: InvoiceCounters = ZERO_INVOICE_COUNTERS;
   private mpp: MppState = EMPTY_MPP_STATE;
   private readonly partsById = new Map<string, FinalPart>();
+  /** Final HTLCs whose onFinalHtlc section is queued or running: forgetPart must wait for them. */
+  private readonly arriving = new Map<string, number>();
   private mppTimer: unknown;
   private readonly clock: Clock;
 
@@ -190,6 +192,13 @@ export class InvoicesService {
 
   /** An incoming HTLC whose onion said "final": check it, add it to its set, settle or fail. */
   onFinalHtlc(part: FinalPart): Promise<void> {
+    const key = `${part.channel_id}/${part.htlc_id}`;
+    this.arriving.set(key, (this.arriving.get(key) ?? 0) + 1);
+    const done = (): void => {
+      const left = (this.arriving.get(key) ?? 1) - 1;
+      if (left > 0) this.arriving.set(key, left);
+      else this.arriving.delete(key);
+    };
     return this.mutex.run(async () => {
       const height = await this.d.blockHeight();
       const invoice = await this.byHash(part.payment_hash);
@@ -255,7 +264,7 @@ export class InvoicesService {
       this.counters = paid.counters;
       this.d.onBump?.(paid.bump);
       this.d.events.emit({ type: 'invoice_payment', label: check.invoice.label, payment_hash: check.payment_hash, amount_msat: o.received_msat, preimage: paid.preimage });
-    });
+    }).finally(done);
   }
 
   /**
@@ -263,8 +272,11 @@ export class InvoicesService {
    * fail back now (mpp_timeout, as Core Lightning does) instead of waiting for the timer.
    */
   forgetPart(channelId: string, htlcId: number): Promise<void> {
+    const id = `${channelId}/${htlcId}`;
+    // Every incoming HTLC that resolves comes here, forwards included: only our parts (held, or
+    // still being accepted) wait behind invoice work, which may be waiting on channel commands.
+    if (!this.partsById.has(id) && !this.arriving.has(id)) return Promise.resolve();
     return this.mutex.run(async () => {
-      const id = `${channelId}/${htlcId}`;
       if (!this.partsById.delete(id)) return;
       const r = removePart(this.mpp, id);
       this.mpp = r.state;

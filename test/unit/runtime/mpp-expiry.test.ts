@@ -8,7 +8,7 @@ import { InvoicesService, type FinalPart, type PayeeActions } from '../../../src
 import { EventHub } from '../../../src/runtime/events.js';
 import { NODE_SCHEMA } from '../../../src/runtime/schema.js';
 import { openMemoryStore } from '../../../src/store/memory.js';
-import { INVOICE_PARAMS, LISTINVOICES_PARAMS } from '../../../src/invoices/index.js';
+import { DELINVOICE_PARAMS, INVOICE_PARAMS, LISTINVOICES_PARAMS } from '../../../src/invoices/index.js';
 import { MPP_TIMEOUT_MS } from '../../../src/invoices/mpp.js';
 import { parseParams, tokenFromValue } from '../../../src/rpc/index.js';
 import type { HtlcFailure } from '../../../src/forwarding/index.js';
@@ -60,6 +60,8 @@ async function setup() {
   const store = await openMemoryStore({ name: 'mpp-expiry', schema: NODE_SCHEMA });
   const clock = new FakeClock();
   const settled: Settled = { fulfilled: [], failed: [] };
+  /** A fail of this HTLC waits for `release`: a channel command the invoice work awaits. */
+  const hold: { id?: string; release?: Promise<void> } = {};
   const actions: PayeeActions = {
     async fulfill(part, preimage, extra) {
       // The channel commits the invoice's paid record together with the fulfill.
@@ -67,6 +69,7 @@ async function setup() {
       settled.fulfilled.push({ id: `${part.channel_id}/${part.htlc_id}`, preimage: toHex(preimage) });
     },
     async fail(part, failure) {
+      if (hold.id === `${part.channel_id}/${part.htlc_id}`) await hold.release;
       settled.failed.push({ id: `${part.channel_id}/${part.htlc_id}`, failure });
     },
   };
@@ -82,7 +85,7 @@ async function setup() {
     actions,
     clock,
   });
-  return { store, clock, settled, service };
+  return { store, clock, settled, service, hold };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -108,7 +111,9 @@ function part(inv: { payment_hash: string; payment_secret: string }, htlcId: num
 
 /** Waits for the work a fired timer queued: a no-op through the service's FIFO mutex. */
 async function settle(s: Setup): Promise<void> {
-  await s.service.forgetPart('no-such-channel', -1);
+  const p = parseParams(DELINVOICE_PARAMS, tokenFromValue({ label: 'no such invoice', status: 'unpaid' }));
+  if (!p.ok) throw p.error;
+  expect((await s.service.delinvoice(p.value)).ok).toBe(false);
 }
 
 describe('MPP receive expiry (runtime)', () => {
@@ -194,6 +199,46 @@ describe('MPP receive expiry (runtime)', () => {
     await s.service.onFinalHtlc(part(inv, 1, 10_000_000n, 30_000_000n));
     await s.service.forgetPart('cc'.repeat(32), 0);
     expect(s.settled.failed.map((f) => [f.id, f.failure.failcode])).toEqual([[`${'cc'.repeat(32)}/1`, MPP_TIMEOUT]]);
+    expect(s.clock.pending).toBe(0);
+  });
+});
+
+describe('forgetPart and the invoices mutex', () => {
+  let s: Setup;
+  beforeEach(async () => {
+    s = await setup();
+  });
+
+  it('a resolved HTLC that is no part of ours (a forward) does not queue behind invoice work', async () => {
+    const inv = await newInvoice(s, 'busy', 30_000_000n);
+    let release!: () => void;
+    s.hold.id = `${'cc'.repeat(32)}/7`;
+    s.hold.release = new Promise<void>((r) => (release = r));
+    // Invoice work stuck on a channel command: failing an HTLC for an unknown payment hash.
+    const stuck = s.service.onFinalHtlc({ ...part(inv, 7, 1000n, 1000n), payment_hash: '00'.repeat(32) });
+    await s.service.forgetPart('dd'.repeat(32), 3); // would hang here behind `stuck`
+    expect(s.settled.failed).toEqual([]);
+    release();
+    await stuck;
+    expect(s.settled.failed.map((f) => f.id)).toEqual([`${'cc'.repeat(32)}/7`]);
+  });
+
+  it('a part still queued to be accepted when its HTLC leaves is forgotten after it is accepted', async () => {
+    const inv = await newInvoice(s, 'queued', 30_000_000n);
+    await s.service.onFinalHtlc(part(inv, 0, 10_000_000n, 30_000_000n));
+    let release!: () => void;
+    s.hold.id = `${'cc'.repeat(32)}/7`;
+    s.hold.release = new Promise<void>((r) => (release = r));
+    const stuck = s.service.onFinalHtlc({ ...part(inv, 7, 1000n, 1000n), payment_hash: '00'.repeat(32) });
+    const queued = s.service.onFinalHtlc(part(inv, 1, 10_000_000n, 30_000_000n));
+    const forgotten = s.service.forgetPart('cc'.repeat(32), 1);
+    release();
+    await Promise.all([stuck, queued, forgotten]);
+    // Part 1 joined the set and left it: the set cannot complete, so part 0 fails back now.
+    expect(s.settled.failed.map((f) => [f.id, f.failure.failcode])).toEqual([
+      [`${'cc'.repeat(32)}/7`, expect.any(Number)],
+      [`${'cc'.repeat(32)}/0`, MPP_TIMEOUT],
+    ]);
     expect(s.clock.pending).toBe(0);
   });
 });
