@@ -34,7 +34,8 @@ export interface BuiltOnion {
   sessionKey: Uint8Array;
 }
 
-function freshSessionKey(): Uint8Array {
+/** 32 random bytes that are a valid secp256k1 secret: a new onion's session key. */
+export function freshSessionKey(): Uint8Array {
   for (;;) {
     const k = randomBytes(32);
     if (isValidSecret(k)) return k;

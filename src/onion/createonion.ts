@@ -12,13 +12,13 @@
 // Errors are OnionError: 'BAD_ARGUMENT' and 'ONION_TOO_BIG' are parameter errors,
 // 'ONION_CREATE_FAILED' is the -1 case. The RPC layer (runtime/methods/onion-methods.ts) parses
 // the JSON with CLN's per-parameter messages before calling this.
-import { isValidSecret, pubkeyParse, randomBytes } from '../crypto/secp256k1.js';
+import { isValidSecret, pubkeyParse } from '../crypto/secp256k1.js';
 import { CryptoError } from '../crypto/errors.js';
 import { fromHex, isHex, toHex } from '../util/bytes.js';
 import { readBigSize } from './codec.js';
 import { OnionError } from './errors.js';
 import { routingBytesNeeded, sphinxBuild } from './kernel.js';
-import { DEFAULT_ROUTING_INFO_SIZE } from './build.js';
+import { DEFAULT_ROUTING_INFO_SIZE, freshSessionKey } from './build.js';
 
 export interface CreateOnionParams {
   hops: { pubkey: string; payload: string }[];
@@ -86,14 +86,8 @@ export function createOnion(p: CreateOnionParams): CreateOnionResult {
   if (routingBytesNeeded(payloads) > size) throw new OnionError('ONION_TOO_BIG', PAYLOADS_EXCEED_ONION);
   if (size > MAX_ONION_SIZE) param(`onion_size: should be at most ${MAX_ONION_SIZE}`);
 
-  let sessionKey: Uint8Array;
-  if (p.session_key !== undefined) {
-    sessionKey = fromHex(p.session_key);
-    if (!isValidSecret(sessionKey)) throw new OnionError('ONION_CREATE_FAILED', CREATE_ONION_FAILED);
-  } else {
-    do sessionKey = randomBytes(32);
-    while (!isValidSecret(sessionKey));
-  }
+  const sessionKey = p.session_key !== undefined ? fromHex(p.session_key) : freshSessionKey();
+  if (!isValidSecret(sessionKey)) throw new OnionError('ONION_CREATE_FAILED', CREATE_ONION_FAILED);
   try {
     const { packet, sharedSecrets } = sphinxBuild(sessionKey, pubkeys, payloads, fromHex(p.assocdata), size);
     return { onion: toHex(packet), shared_secrets: sharedSecrets.map(toHex) };

@@ -1,6 +1,6 @@
 // Public surface of the onion layer (BOLT 4).
 export { OnionError, type OnionErrorCode } from './errors.js';
-export { buildOnion, buildPaymentOnion, routeHopPayloads, DEFAULT_ROUTING_INFO_SIZE } from './build.js';
+export { buildOnion, buildPaymentOnion, freshSessionKey, routeHopPayloads, DEFAULT_ROUTING_INFO_SIZE } from './build.js';
 export type { OnionHop, BuildOnionOptions, BuiltOnion, PaymentRouteHop, PaymentOnionOptions } from './build.js';
 export { peelOnion, PACKET_OVERHEAD, type PeelResult } from './peel.js';
 export { encodeHopPayload, decodeHopPayload, frameHopPayload, type HopPayload, type PaymentData, type UnknownTlv } from './payload.js';

@@ -9,8 +9,8 @@ import type { Store, WriteOp } from '../store/types.js';
 import { LIGHTNINGD_SHUTDOWN, RpcError, failWith, ok, type Outcome } from '../rpc/errors.js';
 import type { JsonOut } from '../rpc/json-write.js';
 import { fromHex, toHex } from '../util/bytes.js';
-import { isValidSecret, randomBytes } from '../crypto/secp256k1.js';
 import { sphinxBuild } from '../onion/kernel.js';
+import { freshSessionKey } from '../onion/build.js';
 import { OnionError } from '../onion/errors.js';
 import { decodeFailurePacket } from '../onion/failure-packet.js';
 import {
@@ -363,13 +363,6 @@ export class PaymentsService {
   wait(p: WaitParams, signal?: AbortSignal): Promise<Outcome<JsonOut>> | Outcome<JsonOut> {
     const d = decideWait(p, this.counters[p.indexname]);
     return d.kind === 'done' ? d.outcome : this.indexWaiters.wait(d.params, signal);
-  }
-}
-
-function freshSessionKey(): Uint8Array {
-  for (;;) {
-    const k = randomBytes(32);
-    if (isValidSecret(k)) return k;
   }
 }
 
