@@ -40,7 +40,12 @@ export function splitHrp(hrp: string): { info: NetworkInfo; amount: string } | u
   return { info: best, amount: rest.slice(best.prefix.length) };
 }
 
-/** The currency prefix of the invoices a node on `chain` pays and issues; testnet4 uses testnet's "tb". */
+/** The BOLT 11 network of a node on `chain`: BOLT 11 has no testnet4 prefix, its invoices use testnet's "tb". */
+export function invoiceNetwork(chain: Chain): Network {
+  return chain === 'testnet4' ? 'testnet' : chain;
+}
+
+/** The currency prefix of the invoices a node on `chain` pays and issues. */
 export function bolt11PrefixForChain(chain: Chain): string {
-  return networkInfo(chain === 'testnet4' ? 'testnet' : chain).prefix;
+  return networkInfo(invoiceNetwork(chain)).prefix;
 }

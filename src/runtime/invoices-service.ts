@@ -3,7 +3,7 @@
 // checks, basic_mpp sets, marking invoices paid). Decisions come from src/invoices (sans-IO).
 import type { Store, StoreRecord, WriteOp } from '../store/types.js';
 import type { Network } from '../chain/types.js';
-import type { Network as InvoiceNetwork } from '../invoice/networks.js';
+import { invoiceNetwork } from '../invoice/networks.js';
 import { ok, type Outcome } from '../rpc/errors.js';
 import type { JsonOut } from '../rpc/json-write.js';
 import { randomBytes } from '../crypto/secp256k1.js';
@@ -323,9 +323,3 @@ export class InvoicesService {
   }
 }
 
-
-
-/** BOLT 11 has no testnet4 prefix of its own: its invoices use testnet's `tb`. */
-function invoiceNetwork(n: Network): InvoiceNetwork {
-  return n === 'testnet4' ? 'testnet' : n;
-}
