@@ -16,6 +16,11 @@ const HRP: Record<BitcoinNetwork, string> = {
   regtest: 'bcrt',
 };
 
+/** The segwit human-readable part of `network`'s addresses (testnet, testnet4 and signet share one). */
+export function segwitHrp(network: BitcoinNetwork): string {
+  return HRP[network];
+}
+
 function checkProgram(version: number, program: Bytes): void {
   if (!Number.isInteger(version) || version < 0 || version > 16) throw new TxError('OUT_OF_RANGE', 'witness version must be 0..16');
   if (program.length < 2 || program.length > 40) throw new TxError('OUT_OF_RANGE', 'witness program must be 2..40 bytes');

@@ -9,7 +9,7 @@ import { badParam, opt, optDef, req, type ParamParser } from '../../rpc/params.j
 import { paramBool, paramU32, textParser } from '../../rpc/parsers.js';
 import { tokenText, type JsonToken } from '../../rpc/json-parse.js';
 import { parseScid } from '../../wire/scid.js';
-import { decodeSegwitAddress } from '../../channel/bitcoin/address.js';
+import { decodeSegwitAddress, segwitHrp } from '../../channel/bitcoin/address.js';
 import { equalBytes, toHex } from '../../util/bytes.js';
 import { errorMessage } from '../../errors.js';
 import { scheduleLong } from '../../payments/clock.js';
@@ -110,8 +110,7 @@ function destinationScript(n: NodeServices, ch: Channel, address: string): Uint8
   } catch {
     return fail(LIGHTNINGD, 'Could not parse destination address, destination should be a valid address');
   }
-  const net = n.network === 'testnet4' || n.network === 'signet' ? 'testnet' : n.network;
-  if (decoded.network !== net) return fail(LIGHTNINGD, `Destination address is not on network ${n.network}`);
+  if (segwitHrp(decoded.network) !== segwitHrp(n.network)) return fail(LIGHTNINGD, `Destination address is not on network ${n.network}`);
   const script = decoded.scriptPubKey;
   const r = ch.record;
   const sent = r.closing.shutdown_requested ? r.closing.local_script : null;
