@@ -2,6 +2,7 @@
 // the raw token text: numbers may arrive as JSON numbers or strings, hex is decoded from the text
 // between the quotes (escapes are not processed, so an escaped hex digit is simply invalid).
 import { isValidPubkey } from '../crypto/secp256k1.js';
+import { stripLightningPrefix } from '../invoice/cln-decode.js';
 import { U64_MAX } from '../types.js';
 import { fromHex, isHex } from '../util/bytes.js';
 import { ok, failWith, type Outcome } from './errors.js';
@@ -95,8 +96,7 @@ export const paramString: ParamParser<string> = (tok) => ok(tokenText(tok));
  * as common/bolt11.c does; `Lightning:` stays and so fails to decode), then lowercase.
  */
 export function canonicalInvstring(s: string): string {
-  const bare = s.startsWith('lightning:') || s.startsWith('LIGHTNING:') ? s.slice('lightning:'.length) : s;
-  return bare.toLowerCase();
+  return stripLightningPrefix(s).toLowerCase();
 }
 
 /** CLN's param_invstring: raw text, canonicalised; never fails (decoding is the caller's job). */
