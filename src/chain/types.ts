@@ -1,6 +1,7 @@
 // The one interface the node uses to see the chain: tip height and new blocks, confirmations of
 // transactions it cares about (funding, closes), fee estimates, and broadcast.
 import { LightningError } from '../errors.js';
+import { FEERATE_FLOOR_PER_KW } from '../channel/state/fee-update.js';
 
 import type { Network } from '../wire/chains.js';
 
@@ -82,9 +83,6 @@ export class ChainError extends LightningError {
     this.rpcCode = detail.rpcCode;
   }
 }
-
-/** The floor BOLT 2 and bitcoind relay policy accept (1 sat/vbyte). */
-export const FEERATE_FLOOR_PER_KW = 253;
 
 export function satPerVbyteToPerKw(satPerVbyte: number): number {
   return Math.max(FEERATE_FLOOR_PER_KW, Math.round(satPerVbyte * 250));

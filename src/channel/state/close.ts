@@ -12,6 +12,7 @@ import type { ClosingTx } from '../closing.js';
 import { buildClosingTx, signedClosingTx, verifyClosingSig } from '../closing.js';
 import type { Draft } from './draft.js';
 import { hasUnsignedLocalUpdates, signIfNeeded } from './commit.js';
+import { FEERATE_FLOOR_PER_KW } from './fee-update.js';
 import { isValidShutdownScript } from './shutdown-script.js';
 import { badCommand, badState, protocolError, protocolWarning } from './errors.js';
 import type { FeeStep } from './types.js';
@@ -48,8 +49,8 @@ export function requestShutdown(d: Draft, opts: ShutdownOptions): void {
   const script = opts.scriptpubkey ?? defaultCloseScript(d);
   if (!isValidShutdownScript(script, r.peer_anysegwit)) throw badCommand('scriptpubkey is not a valid shutdown script');
   if (up.length > 0 && !equalBytes(up, script)) throw badCommand('scriptpubkey differs from our upfront_shutdown_script');
-  if (opts.feerate_per_kw !== undefined && (!Number.isInteger(opts.feerate_per_kw) || opts.feerate_per_kw < 253)) {
-    throw badCommand('closing feerate_per_kw must be an integer >= 253');
+  if (opts.feerate_per_kw !== undefined && (!Number.isInteger(opts.feerate_per_kw) || opts.feerate_per_kw < FEERATE_FLOOR_PER_KW)) {
+    throw badCommand(`closing feerate_per_kw must be an integer >= ${FEERATE_FLOOR_PER_KW}`);
   }
   const range = opts.fee_range ?? null;
   if (range && (range.min_fee_satoshis < 0n || range.min_fee_satoshis > range.max_fee_satoshis)) throw badCommand('bad fee_range');

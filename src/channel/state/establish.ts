@@ -25,6 +25,7 @@ import {
 } from './params.js';
 import type { ChannelRecord, ClosingNegotiation } from './types.js';
 import { badCommand, protocolError } from './errors.js';
+import { FEERATE_FLOOR_PER_KW } from './fee-update.js';
 import { isValidShutdownScript } from './shutdown-script.js';
 
 /** What the runtime knows about the peer connection a channel is created on. */
@@ -191,7 +192,7 @@ export function createOpen(args: OpenChannelArgs): { record: ChannelRecord; sign
   const wumbo = isNegotiated(args.peer.local_features, args.peer.remote_features, 'option_support_large_channel');
   if (!wumbo && funding >= MAX_FUNDING_SATOSHIS_NO_WUMBO) throw badCommand('funding_satoshis must be below 2^24 without option_support_large_channel');
   if (typeof push !== 'bigint' || push < 0n || push > funding * 1000n) throw badCommand('push_msat must be between 0 and the funding amount');
-  if (!Number.isInteger(args.feerate_per_kw) || args.feerate_per_kw < 253) throw badCommand('feerate_per_kw must be an integer >= 253');
+  if (!Number.isInteger(args.feerate_per_kw) || args.feerate_per_kw < FEERATE_FLOOR_PER_KW) throw badCommand(`feerate_per_kw must be an integer >= ${FEERATE_FLOOR_PER_KW}`);
   const type = { anchors: !!args.channel_type?.anchors, scid_alias: !!args.channel_type?.scid_alias, zeroconf: !!args.channel_type?.zeroconf };
   if (type.scid_alias && args.announce) throw badCommand('an option_scid_alias channel cannot be announced');
   if (funding * 1000n - push < initialFunderCostMsat(typeName(type.anchors), args.feerate_per_kw)) {

@@ -7,6 +7,7 @@ import type { UpdateAddHtlc, UpdateFailHtlc, UpdateFailMalformedHtlc, UpdateFee,
 import { ONION_PACKET_SIZE } from '../../wire/defs/bolt2.js';
 import type { Draft } from './draft.js';
 import { canUpdate } from './commit.js';
+import { FEERATE_FLOOR_PER_KW } from './fee-update.js';
 import { funderSide, isIrrevocable } from './commitments.js';
 import { canAffordFeerate, checkAdd, exceedsDustExposure } from './limits.js';
 import type { LimitViolation } from './limits.js';
@@ -131,7 +132,7 @@ export function localFailMalformed(d: Draft, id: number, sha256OfOnion: Uint8Arr
 export function localUpdateFee(d: Draft, feerate: number): void {
   const r = d.record;
   if (!r.funder) throw badState('only the funder sends update_fee');
-  if (!Number.isInteger(feerate) || feerate < 253 || feerate > 0xffffffff) throw badCommand('feerate_per_kw must be an integer >= 253');
+  if (!Number.isInteger(feerate) || feerate < FEERATE_FLOOR_PER_KW || feerate > 0xffffffff) throw badCommand(`feerate_per_kw must be an integer >= ${FEERATE_FLOOR_PER_KW}`);
   if (!canAffordFeerate(d, 'local', feerate, true) || !canAffordFeerate(d, 'remote', feerate, true)) {
     throw badCommand(`cannot afford feerate ${feerate} while keeping the reserve`);
   }
