@@ -85,6 +85,21 @@ function hasUnicodeEscape(raw: string): boolean {
   return false;
 }
 
+/** A feerate as fundchannel and close take it: sat/kvB by default, NNNperkw, NNNperkb, or a named target. */
+export type Feerate = { perkw: number } | { target: number };
+
+/** Named feerates → the confirmation target (blocks) we ask the chain source's estimate for. */
+const NAMED_FEERATE_TARGETS: Record<string, number> = { urgent: 2, normal: 6, slow: 100, minimum: 1008 };
+
+export const paramFeerate: ParamParser<Feerate> = textParser('should be a feerate', (t) => {
+  const named = NAMED_FEERATE_TARGETS[t];
+  if (named !== undefined) return { target: named };
+  const m = /^(\d+)(perkw|perkb)?$/.exec(t);
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  return { perkw: m[2] === 'perkw' ? v : Math.floor(v / 4) };
+});
+
 /**
  * CLN's param_string: the raw token text, never failing and never unescaped (a description sent as
  * "a\"b" is stored and echoed with its backslash, as CLN does).

@@ -2,7 +2,7 @@
 import { defineMethod, type TableMethod } from '../../rpc/dispatch.js';
 import { RpcError, fail, ok, type Outcome } from '../../rpc/errors.js';
 import { opt, optDef, req, badParam, type ParamParser } from '../../rpc/params.js';
-import { paramBool, paramMsat, paramNodeId, paramString, paramU32, parseUnsigned, textParser } from '../../rpc/parsers.js';
+import { paramBool, paramFeerate, paramMsat, paramNodeId, paramString, paramU32, parseUnsigned, textParser } from '../../rpc/parsers.js';
 import { parseAmountMsat } from '../../rpc/msat.js';
 import { tokenText, type JsonToken } from '../../rpc/json-parse.js';
 import { formatScid } from '../../wire/scid.js';
@@ -12,7 +12,7 @@ import { errorMessage } from '../../errors.js';
 import type { Channel } from '../../channel/state/index.js';
 import type { CallContext, NodeServices } from '../services.js';
 import type { RelayPolicy } from '../../forwarding/policy.js';
-import { closeMethod, paramFeerate } from './close-method.js';
+import { closeMethod } from './close-method.js';
 
 // common/jsonrpc_errors.h
 const FUNDING_PEER_NOT_CONNECTED = 305;

@@ -6,7 +6,7 @@
 import { defineMethod, type TableMethod } from '../../rpc/dispatch.js';
 import { JSONRPC2_INVALID_PARAMS, RpcError, fail, ok, type Outcome } from '../../rpc/errors.js';
 import { badParam, opt, optDef, req, type ParamParser } from '../../rpc/params.js';
-import { paramBool, paramU32, textParser } from '../../rpc/parsers.js';
+import { paramBool, paramFeerate, paramU32, textParser, type Feerate } from '../../rpc/parsers.js';
 import { tokenText, type JsonToken } from '../../rpc/json-parse.js';
 import { parseScid } from '../../wire/scid.js';
 import { decodeSegwitAddress, segwitHrp } from '../../channel/bitcoin/address.js';
@@ -21,20 +21,6 @@ const LIGHTNINGD = -1;
 
 /** CLN channel_state_can_close. */
 const CLOSEABLE = new Set(['AWAITING_LOCKIN', 'NORMAL', 'SHUTDOWN', 'NEGOTIATING']);
-
-/** A feerate as fundchannel takes it: sat/kvB by default, NNNperkw, NNNperkb, or a named target. */
-export type Feerate = { perkw: number } | { target: number };
-
-const NAMED_TARGETS: Record<string, number> = { urgent: 2, normal: 6, slow: 100, minimum: 1008 };
-
-export const paramFeerate: ParamParser<Feerate> = textParser('should be a feerate', (t) => {
-  const named = NAMED_TARGETS[t];
-  if (named !== undefined) return { target: named };
-  const m = /^(\d+)(perkw|perkb)?$/.exec(t);
-  if (!m) return undefined;
-  const v = Number(m[1]);
-  return { perkw: m[2] === 'perkw' ? v : Math.floor(v / 4) };
-});
 
 /** CLN param_feerate_range: `[min, max]`, each a feerate. */
 const paramFeerange: ParamParser<[Feerate, Feerate]> = (tok, name, ctx): Outcome<[Feerate, Feerate]> => {
@@ -146,7 +132,7 @@ export function closeMethod(n: NodeServices): TableMethod<CallContext> {
       const target = findTarget(n, p.id);
       if ('error' in target) return target.error;
       if ('unopened' in target) {
-        n.channels.discardUnopened(target.unopened, 'close command called');
+        await n.channels.discardUnopened(target.unopened, 'close command called');
         return ok({ type: 'unopened' });
       }
       const ch = target.channel;

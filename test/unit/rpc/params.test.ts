@@ -7,6 +7,7 @@ import {
   paramBinFromHex,
   paramBool,
   paramEscapedString,
+  paramFeerate,
   paramIndex,
   paramInvstring,
   paramMsat,
@@ -167,6 +168,20 @@ describe('individual parsers', () => {
   it('string: raw token text, never fails, not unescaped', () => {
     expect(p(paramString, '"a\\"b"')).toEqual({ ok: true, value: 'a\\"b' });
     expect(p(paramString, '12')).toEqual({ ok: true, value: '12' });
+  });
+
+  it('feerate: sat/kvB by default, perkw/perkb suffixes, named targets', () => {
+    expect(p(paramFeerate, '"1000"')).toEqual({ ok: true, value: { perkw: 250 } });
+    expect(p(paramFeerate, '1001')).toEqual({ ok: true, value: { perkw: 250 } });
+    expect(p(paramFeerate, '"1001perkb"')).toEqual({ ok: true, value: { perkw: 250 } });
+    expect(p(paramFeerate, '"253perkw"')).toEqual({ ok: true, value: { perkw: 253 } });
+    expect(p(paramFeerate, '"urgent"')).toEqual({ ok: true, value: { target: 2 } });
+    expect(p(paramFeerate, '"normal"')).toEqual({ ok: true, value: { target: 6 } });
+    expect(p(paramFeerate, '"slow"')).toEqual({ ok: true, value: { target: 100 } });
+    expect(p(paramFeerate, '"minimum"')).toEqual({ ok: true, value: { target: 1008 } });
+    for (const bad of ['"fast"', '"1.5perkw"', '"-1"', '"perkw"', '"10 perkw"']) {
+      expect(errMsg(p(paramFeerate, bad))).toBe(`x: should be a feerate: invalid token '${bad}'`);
+    }
   });
 
   it('invstring: strips lightning: and lowercases', () => {
