@@ -4,12 +4,11 @@
 // message, not a `{ valid: false }` result (that shape only exists for BOLT 12 objects). So this
 // throws InvoiceError for invalid strings and the RPC layer formats
 // `string: <reason>: invalid token '"…"'` (the token as written, quotes included), with
-// Core Lightning's decoder text as the reason where it has its own (clnDecodeFailure).
+// Core Lightning's decoder text as the reason where it has its own (InvoiceError.clnReason).
 import { compactToDer, normalizeS } from '../crypto/secp256k1.js';
 import { toHex } from '../util/bytes.js';
 import { decodeInvoice, BECH32_CHARSET, type DecodeOptions } from './decode.js';
 import { featureBytesFromBits } from './features.js';
-import type { InvoiceError } from './errors.js';
 
 export interface ClnBolt11Route {
   pubkey: string;
@@ -48,11 +47,6 @@ function scidString(v: bigint): string {
 /** Strips CLN's accepted `lightning:` / `LIGHTNING:` URI prefix. */
 export function stripLightningPrefix(s: string): string {
   return s.startsWith('lightning:') || s.startsWith('LIGHTNING:') ? s.slice('lightning:'.length) : s;
-}
-
-/** The reason CLN's `decode` gives for a refused string (its decoder's words where it has them). */
-export function clnDecodeFailure(e: InvoiceError): string {
-  return e.clnReason ?? e.message;
 }
 
 /** Fields in the order Core Lightning writes them (common/bolt11_json.c), `type` first, `valid` last. */

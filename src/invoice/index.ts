@@ -2,7 +2,7 @@
 export { InvoiceError, type InvoiceErrorCode } from './errors.js';
 export { decodeInvoice, invoiceExpiresAt, isInvoiceExpired, type DecodeOptions } from './decode.js';
 export { encodeInvoice, encodeAndDecodeInvoice, type EncodeInvoiceOptions } from './encode.js';
-export { clnDecodeBolt11, clnDecodeFailure, stripLightningPrefix, type ClnBolt11Decode, type ClnBolt11Route } from './cln-decode.js';
+export { clnDecodeBolt11, stripLightningPrefix, type ClnBolt11Decode, type ClnBolt11Route } from './cln-decode.js';
 export { parseHrpAmount, formatHrpAmount } from './amount.js';
 export { NETWORKS, networkInfo, type Network, type NetworkInfo } from './networks.js';
 export { KNOWN_INVOICE_FEATURES } from './features.js';

@@ -302,7 +302,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
       ...peerMethods(this),
       ...channelMethods(this, this.relay),
       ...paymentMethods(this),
-      ...onionMethods(this),
+      ...onionMethods(),
       ...devMethods(this),
       defineMethod({ name: 'invoice', params: INVOICE_PARAMS, handler: (p) => inv.invoice(p) }),
       defineMethod({ name: 'listinvoices', params: LISTINVOICES_PARAMS, handler: (p) => inv.listinvoices(p) }),

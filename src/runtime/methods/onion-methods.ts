@@ -8,9 +8,9 @@ import type { JsonOut } from '../../rpc/json-write.js';
 import { isHex } from '../../util/bytes.js';
 import { createOnion, parseHopPubkey } from '../../onion/createonion.js';
 import { OnionError } from '../../onion/errors.js';
-import { clnDecodeBolt11, clnDecodeFailure, type ClnBolt11Decode } from '../../invoice/cln-decode.js';
+import { clnDecodeBolt11, type ClnBolt11Decode } from '../../invoice/cln-decode.js';
 import { InvoiceError } from '../../invoice/errors.js';
-import type { CallContext, NodeServices } from '../services.js';
+import type { CallContext } from '../services.js';
 
 type Hop = { pubkey: string; payload: string };
 
@@ -50,12 +50,13 @@ const paramDecodable: ParamParser<ClnBolt11Decode> = (tok, name, ctx) => {
   try {
     return ok(clnDecodeBolt11(tokenText(tok)));
   } catch (e) {
-    if (e instanceof InvoiceError) return failWith(badParam(name, clnDecodeFailure(e), tok, ctx));
+    // Core Lightning's decoder words where it has its own for the refusal.
+    if (e instanceof InvoiceError) return failWith(badParam(name, e.clnReason ?? e.message, tok, ctx));
     throw e;
   }
 };
 
-export function onionMethods(_n: NodeServices): TableMethod<CallContext>[] {
+export function onionMethods(): TableMethod<CallContext>[] {
   return [
     defineMethod({
       name: 'createonion',
