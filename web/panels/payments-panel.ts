@@ -24,13 +24,14 @@ export function mountPaymentsPanel(app: App): void {
   const body = byId('payments-body', HTMLTableSectionElement);
   const why = byId('payments-why', HTMLElement);
 
-  // Disabled paging fields may still hold text from before: it is not part of the request.
+  // The paging fields are disabled exactly when no index is chosen (syncPaging), and then
+  // listsendpaysParams leaves out whatever text they still hold.
   const filter = (): PaymentsFilter => ({
     status: byId('filter-status', HTMLSelectElement).value,
     hashOrInvoice: byId('filter-hash', HTMLInputElement).value,
     index: index.value,
-    start: paging.disabled ? '' : byId('filter-start', HTMLInputElement).value,
-    limit: paging.disabled ? '' : byId('filter-limit', HTMLInputElement).value,
+    start: byId('filter-start', HTMLInputElement).value,
+    limit: byId('filter-limit', HTMLInputElement).value,
   });
 
   async function explain(p: PaymentView, button: HTMLButtonElement): Promise<void> {
