@@ -2,11 +2,12 @@
 // output) → fundrawtransaction (inputs, change, our feerate; inputs locked so a concurrent funding
 // cannot pick them too) → signrawtransactionwithwallet. The signed transaction is then checked
 // here, not taken on trust: it must pay exactly the funding output and spend only segwit inputs,
-// or its txid could be malleated before it confirms (BOLT 2 funding_created).
+// or its txid could be malleated before it confirms (BOLT 2 funding_created). The locks last until
+// bitcoind restarts: an open that fails after this returned hands the tx back (release).
 import type { FundingTx, Network } from './types.js';
 import { ChainError } from './types.js';
 import { BitcoindRpc, RPC, isRpcError } from './bitcoind-rpc.js';
-import { asHex, asObject } from './json.js';
+import { asArray, asCount, asHash, asHex, asObject } from './json.js';
 import { formatBtc } from './btc-amount.js';
 import { fromHex, toHex } from '../util/bytes.js';
 import { addressFromScriptPubKey } from '../channel/bitcoin/address.js';
@@ -113,4 +114,26 @@ async function unlockAfter(rpc: BitcoindRpc, funded: Tx, cause: unknown): Promis
     const code = cause instanceof ChainError ? cause.code : 'RPC';
     return new ChainError(code, `${msg} (and unlocking its inputs failed, they stay locked until bitcoind restarts: ${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/**
+ * Unlocks the inputs of a funding tx we built and will never broadcast. Only the outpoints bitcoind
+ * still lists as locked are named: lockunspent refuses the whole call (-8) if one is not locked
+ * (bitcoind restarted, or the coin was spent since), and those need nothing.
+ */
+export async function releaseFundingInputs(rpc: BitcoindRpc, txHex: string): Promise<void> {
+  let tx: Tx;
+  try {
+    tx = parseTxHex(txHex);
+  } catch (e) {
+    throw new ChainError('BAD_SPEC', `not a funding transaction: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const ours = new Set(tx.inputs.map((i) => `${txidToHex(i.prevout.txid)}:${i.prevout.vout}`));
+  const what = 'bitcoind listlockunspent';
+  const locked = asArray(await rpc.call('listlockunspent'), what).map((x) => {
+    const o = asObject(x, what);
+    return { txid: asHash(o.txid, `${what} txid`), vout: asCount(o.vout, `${what} vout`) };
+  });
+  const release = locked.filter((o) => ours.has(`${o.txid}:${o.vout}`));
+  if (release.length > 0) await rpc.call('lockunspent', [true, release]);
 }

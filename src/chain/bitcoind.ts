@@ -5,12 +5,15 @@
 // gettransaction only the wallet's. A channel's funding transaction is often neither (the peer
 // funded it, and it confirmed), so confirmed transactions are found through their unspent output
 // (gettxout reads the UTXO set), and the block that holds them is remembered so the whole
-// transaction can still be fetched by block hash once that output is spent.
+// transaction can still be fetched by block hash once that output is spent. Once a tx's block and
+// position are known, later looks cost one getblockheader (its depth, and whether a reorg took
+// the block away) instead of up to six calls.
 import type { ChainSource, ChainWallet, Network, TxOutput, TxStatus } from './types.js';
 import { ChainError, satPerVbyteToPerKw } from './types.js';
 import { TipPoller } from './poller.js';
 import { BitcoindRpc, RPC, isNoWalletAnswer, isRpcError } from './bitcoind-rpc.js';
-import { fundFromBitcoindWallet } from './bitcoind-wallet.js';
+import { fundFromBitcoindWallet, releaseFundingInputs } from './bitcoind-wallet.js';
+import { classifyBroadcastError } from './refusal.js';
 import { btcToSat } from './btc-amount.js';
 import { asArray, asCount, asHash, asHex, asInteger, asObject, type JsonObject } from './json.js';
 import { toHex } from '../util/bytes.js';
@@ -36,7 +39,14 @@ interface Sighting {
   blockIndex?: number;
 }
 
-/** Enough for every funding a node waits on at once; the oldest entries go first. */
+/** The block a transaction confirmed in; height and position once getblock (or the wallet) told them. */
+interface Placement {
+  blockHash: string;
+  height?: number;
+  index?: number;
+}
+
+/** Enough for every funding and close a node watches at once; the oldest entries go first. */
 const MAX_REMEMBERED_BLOCKS = 1000;
 
 export class BitcoindChain implements ChainSource {
@@ -45,8 +55,8 @@ export class BitcoindChain implements ChainSource {
   readonly wallet: ChainWallet;
   private readonly rpc: BitcoindRpc;
   private readonly poller: TipPoller;
-  /** txid → hash of the block that confirmed it, as learned by txStatus. */
-  private readonly blockOf = new Map<string, string>();
+  /** txid → where it confirmed, as learned by txStatus. */
+  private readonly placements = new Map<string, Placement>();
 
   constructor(opts: BitcoindOptions) {
     this.network = opts.network;
@@ -54,6 +64,7 @@ export class BitcoindChain implements ChainSource {
     this.poller = new TipPoller(() => this.blockCount(), opts.pollIntervalMs ?? 10_000, opts.onError ?? (() => undefined));
     this.wallet = {
       createFundingTx: (spk, amount, feerate) => fundFromBitcoindWallet(this.rpc, this.network, spk, amount, feerate),
+      release: (txHex) => releaseFundingInputs(this.rpc, txHex),
     };
   }
 
@@ -77,14 +88,16 @@ export class BitcoindChain implements ChainSource {
   }
 
   async txStatus(txid: string, outputIndex?: number): Promise<TxStatus> {
+    const known = await this.fromPlacement(txid);
+    if (known) return known;
     const seen =
       (await this.fromMempoolOrIndex(txid)) ??
       (await this.fromWallet(txid)) ??
       (outputIndex !== undefined ? await this.fromUtxoSet(txid, outputIndex) : null);
     if (!seen) return { confirmations: null };
     if (seen.confirmations <= 0 || seen.blockHash === undefined) return { confirmations: 0 };
-    this.remember(txid, seen.blockHash);
     if (seen.blockHeight !== undefined && seen.blockIndex !== undefined) {
+      this.remember(txid, { blockHash: seen.blockHash, height: seen.blockHeight, index: seen.blockIndex });
       return { confirmations: seen.confirmations, blockHeight: seen.blockHeight, blockIndex: seen.blockIndex };
     }
     const what = 'bitcoind getblock';
@@ -93,7 +106,30 @@ export class BitcoindChain implements ChainSource {
     // A reorg between the calls can move the tx out of this block: report no position then.
     const index = asArray(block.tx, `${what} tx`).indexOf(txid);
     if (index >= 0) status.blockIndex = index;
+    this.remember(txid, { blockHash: seen.blockHash, ...(index >= 0 ? { height: status.blockHeight!, index } : {}) });
     return status;
+  }
+
+  /** A tx whose block and position we know: its depth from that block's header, one call. */
+  private async fromPlacement(txid: string): Promise<TxStatus | null> {
+    const p = this.placements.get(txid);
+    if (p?.height === undefined || p.index === undefined) return null;
+    const what = 'bitcoind getblockheader';
+    let header: JsonObject;
+    try {
+      header = asObject(await this.rpc.call('getblockheader', [p.blockHash]), what);
+    } catch (e) {
+      if (!isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)) throw e;
+      this.placements.delete(txid);
+      return null;
+    }
+    // -1: the block is no longer in the main chain (a reorg): look the tx up from scratch.
+    const confirmations = asInteger(header.confirmations, `${what} confirmations`);
+    if (confirmations <= 0) {
+      this.placements.delete(txid);
+      return null;
+    }
+    return { confirmations, blockHeight: p.height, blockIndex: p.index };
   }
 
   /** getrawtransaction: always sees the mempool; sees blocks only with -txindex. */
@@ -148,10 +184,10 @@ export class BitcoindChain implements ChainSource {
     return { confirmations, blockHash: asHash(await this.rpc.call('getblockhash', [height]), 'bitcoind getblockhash') };
   }
 
-  private remember(txid: string, blockHash: string): void {
-    this.blockOf.delete(txid);
-    this.blockOf.set(txid, blockHash);
-    if (this.blockOf.size > MAX_REMEMBERED_BLOCKS) this.blockOf.delete(this.blockOf.keys().next().value!);
+  private remember(txid: string, p: Placement): void {
+    this.placements.delete(txid);
+    this.placements.set(txid, p);
+    if (this.placements.size > MAX_REMEMBERED_BLOCKS) this.placements.delete(this.placements.keys().next().value!);
   }
 
   async txOutput(txid: string, vout: number): Promise<TxOutput | null> {
@@ -179,7 +215,7 @@ export class BitcoindChain implements ChainSource {
   /** The raw tx from the mempool or txindex, from the block we saw it in, or from the wallet. */
   private async rawTransaction(txid: string): Promise<string | null> {
     const attempts: [string, unknown[], (e: unknown) => boolean][] = [['getrawtransaction', [txid, false], (e) => isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)]];
-    const block = this.blockOf.get(txid);
+    const block = this.placements.get(txid)?.blockHash;
     if (block !== undefined) attempts.push(['getrawtransaction', [txid, false, block], (e) => isRpcError(e, RPC.INVALID_ADDRESS_OR_KEY)]);
     attempts.push(['gettransaction', [txid], isNoWalletAnswer]);
     for (const [method, params, notFound] of attempts) {
@@ -202,7 +238,13 @@ export class BitcoindChain implements ChainSource {
   }
 
   async broadcast(txHex: string): Promise<string> {
-    return asHash(await this.rpc.call('sendrawtransaction', [txHex]), 'bitcoind sendrawtransaction');
+    let r: unknown;
+    try {
+      r = await this.rpc.call('sendrawtransaction', [txHex]);
+    } catch (e) {
+      throw classifyBroadcastError(e);
+    }
+    return asHash(r, 'bitcoind sendrawtransaction');
   }
 
   close(): void {

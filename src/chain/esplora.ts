@@ -3,6 +3,7 @@ import type { ChainSource, Network, TxOutput, TxStatus } from './types.js';
 import { ChainError, satPerVbyteToPerKw } from './types.js';
 import { TipPoller } from './poller.js';
 import { asArray, asCount, asHash, asHex, asObject, readJson, readText } from './json.js';
+import { classifyBroadcastError } from './refusal.js';
 
 export interface EsploraOptions {
   url: string;
@@ -120,7 +121,13 @@ export class EsploraChain implements ChainSource {
   }
 
   async broadcast(txHex: string): Promise<string> {
-    const res = await this.request('/tx', { method: 'POST', body: txHex, headers: { 'content-type': 'text/plain' } });
+    let res: Response;
+    try {
+      res = await this.request('/tx', { method: 'POST', body: txHex, headers: { 'content-type': 'text/plain' } });
+    } catch (e) {
+      // Esplora passes bitcoind's refusal through in the body of its HTTP 400.
+      throw e instanceof ChainError && e.httpStatus === 400 ? classifyBroadcastError(e) : e;
+    }
     return asHash((await readText(res, 'esplora POST /tx')).trim(), 'esplora POST /tx (txid)');
   }
 

@@ -2,6 +2,7 @@
 // misconfigured proxy, a different API version): a wrong shape becomes a BAD_RESPONSE ChainError
 // naming what was expected, never a TypeError deep inside the node.
 import { ChainError } from './types.js';
+import { isHex } from '../util/bytes.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -55,18 +56,16 @@ export function asInteger(v: unknown, what: string): number {
   return v;
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
-const HASH = /^[0-9a-f]{64}$/;
-
+/** Hex of whole bytes, lower-cased. */
 export function asHex(v: unknown, what: string): string {
   const s = asString(v, what).toLowerCase();
-  if (!HEX.test(s)) throw bad(what, 'hex');
+  if (!isHex(s)) throw bad(what, 'hex');
   return s;
 }
 
 /** A txid or block hash in display order (64 hex digits). */
 export function asHash(v: unknown, what: string): string {
   const s = asString(v, what).toLowerCase();
-  if (!HASH.test(s)) throw bad(what, 'a 64-digit hex hash');
+  if (!isHex(s, 32)) throw bad(what, 'a 64-digit hex hash');
   return s;
 }

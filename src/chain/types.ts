@@ -28,8 +28,16 @@ export interface FundingTx {
 }
 
 export interface ChainWallet {
-  /** Build and sign a tx paying `amountSat` to `scriptPubKeyHex`; nothing is broadcast. */
+  /**
+   * Build and sign a tx paying `amountSat` to `scriptPubKeyHex`; nothing is broadcast. The
+   * wallet may reserve its inputs (bitcoind locks them) so a concurrent funding cannot take them.
+   */
   createFundingTx(scriptPubKeyHex: string, amountSat: bigint, feeratePerKw: number): Promise<FundingTx>;
+  /**
+   * A funding tx from createFundingTx that will never be broadcast (the open failed): its inputs
+   * are spendable again. Inputs the wallet no longer holds reserved are left as they are.
+   */
+  release?(txHex: string): Promise<void>;
 }
 
 export interface ChainSource {
@@ -65,7 +73,14 @@ export type ChainErrorCode =
   | 'BAD_RESPONSE'
   | 'UNSUPPORTED'
   /** The wallet cannot pay for the funding transaction. */
-  | 'INSUFFICIENT_FUNDS';
+  | 'INSUFFICIENT_FUNDS'
+  /**
+   * broadcast refused: an input is spent or unknown to the source (bitcoind -25
+   * bad-txns-inputs-missingorspent). Final once the spent output is known to be confirmed.
+   */
+  | 'INPUTS_MISSING_OR_SPENT'
+  /** broadcast refused because the transaction is already in a block (bitcoind -27). */
+  | 'ALREADY_IN_CHAIN';
 
 export class ChainError extends LightningError {
   /** HTTP status of the answer, when there was one. */

@@ -55,8 +55,10 @@ describe('BitcoindChain without -txindex', () => {
     expect(methods(f)).toEqual(['getrawtransaction', 'gettransaction', 'gettxout', 'getblockheader', 'getblockhash', 'getblock']);
     expect(await c.txOutput(txid, 0)).toEqual({ scriptPubKeyHex: SPK, valueSat: 1_000_000n });
     expect(await c.txOutput(txid, 1)).toBeNull();
-    // Without an output to look through, a default bitcoind cannot see it: say so, not "0".
-    expect(await c.txStatus(txid)).toEqual({ confirmations: null });
+    // Without an output to look through, a default bitcoind cannot see it: say so, not "0"
+    // (unless this source already learned its block, as `c` did).
+    expect(await new BitcoindChain({ url, network: 'regtest' }).txStatus(txid)).toEqual({ confirmations: null });
+    expect((await c.txStatus(txid)).confirmations).toBe(3);
   });
 
   it('still reads a confirmed output after it is spent, from the block it was seen in', async () => {
@@ -88,6 +90,64 @@ describe('BitcoindChain without -txindex', () => {
     f.calls.length = 0;
     expect(await c.txStatus(walletTxid)).toEqual({ confirmations: 5, blockHeight: f.tip.height - 4, blockIndex: 1 });
     expect(methods(f)).toEqual(['getrawtransaction', 'gettransaction']);
+  });
+
+  it('asks only for the block header once it knows where a tx confirmed', async () => {
+    const { fake: f, url } = await fake();
+    f.wallets.clear();
+    const txid = f.foreignTx([{ value: sat(300_000n), scriptPubKey: fromHex(SPK) }]);
+    f.mine(1);
+    const c = new BitcoindChain({ url, network: 'regtest' });
+    const height = f.tip.height;
+    expect(await c.txStatus(txid, 0)).toEqual({ confirmations: 1, blockHeight: height, blockIndex: 1 });
+    f.mine(2);
+    f.calls.length = 0;
+    expect(await c.txStatus(txid, 0)).toEqual({ confirmations: 3, blockHeight: height, blockIndex: 1 });
+    expect(methods(f)).toEqual(['getblockheader']);
+    // Once its output is spent the UTXO set no longer has it; the remembered block still answers.
+    const spend = { prevout: { txid: txidFromHex(txid), vout: 0 }, scriptSig: new Uint8Array(0), sequence: 0xffffffff, witness: [Uint8Array.of(1)] };
+    await c.broadcast(toHex(serializeTx({ version: 2, inputs: [spend], outputs: [{ value: sat(299_000n), scriptPubKey: fromHex('0014' + '55'.repeat(20)) }], locktime: 0 })));
+    f.mine(1);
+    expect(await c.txStatus(txid, 0)).toEqual({ confirmations: 4, blockHeight: height, blockIndex: 1 });
+    expect(await new BitcoindChain({ url, network: 'regtest' }).txStatus(txid, 0)).toEqual({ confirmations: null });
+  });
+
+  it('looks a tx up again when its block left the main chain', async () => {
+    const { fake: f, url } = await fake();
+    f.wallets.clear();
+    const txid = f.foreignTx([{ value: sat(300_000n), scriptPubKey: fromHex(SPK) }]);
+    f.mine(2);
+    const c = new BitcoindChain({ url, network: 'regtest' });
+    expect((await c.txStatus(txid, 0)).confirmations).toBe(2);
+    // A reorg: the block is replaced by another holding the same tx at the same height.
+    const block = f.blocks.find((b) => b.txids.includes(txid))!;
+    const old = block.hash;
+    block.hash = 'ee'.repeat(32);
+    f.confirmed.set(txid, [f.confirmed.get(txid)![0], block.hash]);
+    f.calls.length = 0;
+    expect(await c.txStatus(txid, 0)).toEqual({ confirmations: 2, blockHeight: block.height, blockIndex: 1 });
+    expect(methods(f)[0]).toBe('getblockheader');
+    expect(f.calls[0]!.params[0]).toBe(old);
+    expect(methods(f).slice(1)).toEqual(['getrawtransaction', 'gettransaction', 'gettxout', 'getblockheader', 'getblockhash', 'getblock']);
+  });
+
+  it('names the broadcast refusals that are final', async () => {
+    const { fake: f, url } = await fake();
+    f.wallets.clear();
+    const txid = f.foreignTx([{ value: sat(300_000n), scriptPubKey: fromHex(SPK) }]);
+    f.mine(1);
+    const c = new BitcoindChain({ url, network: 'regtest' });
+    const input = { prevout: { txid: txidFromHex(txid), vout: 0 }, scriptSig: new Uint8Array(0), sequence: 0xffffffff, witness: [Uint8Array.of(1)] };
+    const pay = (n: number) => toHex(serializeTx({ version: 2, inputs: [input], outputs: [{ value: sat(290_000n - BigInt(n)), scriptPubKey: fromHex('0014' + '55'.repeat(20)) }], locktime: 0 }));
+    await c.broadcast(pay(0));
+    // Another spend of the same output (the peer's commitment got there first): while that one
+    // is only in the mempool it may still go away, so this is an ordinary refusal.
+    await expect(c.broadcast(pay(1))).rejects.toMatchObject({ code: 'RPC', rpcCode: -26 });
+    f.mine(1);
+    await expect(c.broadcast(pay(1))).rejects.toMatchObject({ code: 'INPUTS_MISSING_OR_SPENT', rpcCode: -25 });
+    await expect(c.broadcast(pay(0))).rejects.toMatchObject({ code: 'ALREADY_IN_CHAIN', rpcCode: -27 });
+    // Any other refusal keeps bitcoind's code.
+    await expect(c.broadcast('00')).rejects.toMatchObject({ code: 'RPC', rpcCode: -22 });
   });
 
   it('uses -txindex when bitcoind has it', async () => {
@@ -134,6 +194,34 @@ describe('BitcoindChain wallet funding', () => {
     const fundee = new BitcoindChain({ url: `${url}/wallet/fundee`, network: 'regtest' });
     expect(await fundee.txStatus(tx.txid, tx.outputIndex)).toEqual(expected);
     expect(await fundee.txOutput(tx.txid, tx.outputIndex)).toEqual({ scriptPubKeyHex: SPK, valueSat: 1_000_000n });
+  });
+
+  it('releases the inputs of a funding tx that will never be broadcast', async () => {
+    const { fake: f, url } = await fake();
+    f.giveWallet(50_000_000n);
+    const c = new BitcoindChain({ url, network: 'regtest' });
+    const tx = await c.wallet.createFundingTx(SPK, 1_000_000n, 2500);
+    expect(f.locked.size).toBe(1);
+    await expect(c.wallet.createFundingTx(SPK, 1_000_000n, 2500)).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    f.calls.length = 0;
+    await c.wallet.release!(tx.txHex);
+    expect(methods(f)).toEqual(['listlockunspent', 'lockunspent']);
+    expect(f.locked.size).toBe(0);
+    // The coin funds the next channel.
+    const again = await c.wallet.createFundingTx(SPK, 1_000_000n, 2500);
+    expect(parseTxHex(again.txHex).inputs.map((i) => toHex(i.prevout.txid))).toEqual(parseTxHex(tx.txHex).inputs.map((i) => toHex(i.prevout.txid)));
+    // bitcoind restarted (locks gone), or released twice: nothing to do, and no -8 refusal.
+    f.locked.clear();
+    f.calls.length = 0;
+    await c.wallet.release!(again.txHex);
+    expect(methods(f)).toEqual(['listlockunspent']);
+    // Another lock of the wallet's is not touched.
+    f.giveWallet(7_000_000n);
+    const other = [...f.walletCoins].find((k) => !k.startsWith(toHex(parseTxHex(tx.txHex).inputs[0]!.prevout.txid.slice().reverse())))!;
+    f.locked.add(other);
+    await c.wallet.release!(tx.txHex);
+    expect([...f.locked]).toEqual([other]);
+    await expect(c.wallet.release!('zz')).rejects.toMatchObject({ code: 'BAD_SPEC' });
   });
 
   it('says clearly when the wallet cannot afford the channel', async () => {

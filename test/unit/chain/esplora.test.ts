@@ -45,6 +45,25 @@ describe('EsploraChain errors', () => {
     expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'HTTP', httpStatus: 400, message: expect.stringMatching(/min relay fee not met/) });
   });
 
+  it('names the refusals that are final: inputs missing or spent, already in a block', async () => {
+    const answers = [
+      'sendrawtransaction RPC error: {"code":-25,"message":"bad-txns-inputs-missingorspent"}',
+      'sendrawtransaction RPC error: {"code":-25,"message":"Missing inputs"}',
+      'sendrawtransaction RPC error: {"code":-27,"message":"Transaction already in block chain"}',
+      'sendrawtransaction RPC error: {"code":-27,"message":"Transaction outputs already in utxo set"}',
+      'sendrawtransaction RPC error: {"code":-26,"message":"txn-mempool-conflict"}',
+    ];
+    let next = 0;
+    const url = await serve((_req, res) => res.writeHead(400).end(answers[next++]));
+    const c = new EsploraChain({ url, network: 'signet' });
+    expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'INPUTS_MISSING_OR_SPENT', httpStatus: 400, rpcCode: -25 });
+    expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'INPUTS_MISSING_OR_SPENT', rpcCode: -25 });
+    expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'ALREADY_IN_CHAIN', rpcCode: -27 });
+    expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'ALREADY_IN_CHAIN', rpcCode: -27 });
+    // A conflict still in the mempool may go away: an ordinary refusal, retried.
+    expect(await rejection(c.broadcast('00'))).toMatchObject({ code: 'HTTP', httpStatus: 400, message: expect.stringMatching(/txn-mempool-conflict/) });
+  });
+
   it('turns malformed JSON and wrong shapes into BAD_RESPONSE', async () => {
     const bodies: Record<string, string> = {
       [`/api/tx/${TXID}/status`]: '{"confirmed": tru',

@@ -49,6 +49,8 @@ export class FakeBitcoind {
   readonly walletCoins = new Set<string>();
   readonly locked = new Set<string>();
   private readonly drafts = new Map<string, TxOut[]>();
+  /** Methods whose answers wait (see hold). */
+  private readonly holds = new Map<string, Promise<void>>();
   private server: Server | undefined;
 
   constructor(private readonly credentials = 'user:pass') {
@@ -72,6 +74,24 @@ export class FakeBitcoind {
   close(): Promise<void> {
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
+
+  /**
+   * Calls of `method` wait until the returned function is called (a slow wallet); `arrived`
+   * resolves when the first such call came in.
+   */
+  hold(method: string): { release: () => void; arrived: Promise<void> } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const arrivedP = new Promise<void>((r) => (arrived = r));
+    this.holds.set(
+      method,
+      new Promise<void>((r) => (release = r)).then(() => void this.holds.delete(method)),
+    );
+    this.arrivals.set(method, arrived);
+    return { release, arrived: arrivedP };
+  }
+
+  private readonly arrivals = new Map<string, () => void>();
 
   /** Mines the mempool into the next block, then `blocks - 1` empty ones. */
   mine(blocks = 1): void {
@@ -138,8 +158,23 @@ export class FakeBitcoind {
       id = r.id;
       const params = r.params ?? [];
       this.calls.push({ method: r.method, params, path: req.url ?? '/' });
+      const held = this.holds.get(r.method);
+      if (held) {
+        this.arrivals.get(r.method)?.();
+        void held.then(() => this.reply(res, id, r.method, params, req.url ?? '/'));
+        return;
+      }
+      this.reply(res, id, r.method, params, req.url ?? '/');
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ result: null, error: { code: -32700, message: 'Parse error' }, id }));
+    }
+  }
+
+  private reply(res: ServerResponse, id: unknown, method: string, params: unknown[], path: string): void {
+    try {
       if (this.warmup) throw new RpcFailure(-28, 'Loading block index…');
-      const result = this.dispatch(r.method, params, req.url ?? '/');
+      const result = this.dispatch(method, params, path);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result, error: null, id }));
     } catch (e) {
       if (!(e instanceof RpcFailure)) throw e;
@@ -229,12 +264,27 @@ export class FakeBitcoind {
         return this.sign(p[0] as string);
       case 'lockunspent': {
         this.requireWallet(path);
-        for (const o of p[1] as { txid: string; vout: number }[]) {
+        const outs = p[1] as { txid: string; vout: number }[];
+        // As bitcoind: every outpoint is checked before any changes, so one bad one refuses all.
+        for (const o of outs) {
+          const k = key(o.txid, o.vout);
+          if (!this.utxos.has(k) && !this.confirmed.has(o.txid) && !this.mempool.has(o.txid)) throw new RpcFailure(-8, 'Invalid parameter, unknown transaction');
+          if (!this.utxos.has(k)) throw new RpcFailure(-8, 'Invalid parameter, expected unspent output');
+          if (p[0] === true && !this.locked.has(k)) throw new RpcFailure(-8, 'Invalid parameter, expected locked output');
+          if (p[0] === false && this.locked.has(k)) throw new RpcFailure(-8, 'Invalid parameter, output already locked');
+        }
+        for (const o of outs) {
           if (p[0] === true) this.locked.delete(key(o.txid, o.vout));
           else this.locked.add(key(o.txid, o.vout));
         }
         return true;
       }
+      case 'listlockunspent':
+        this.requireWallet(path);
+        return [...this.locked].map((k) => {
+          const [txid, vout] = k.split(':') as [string, string];
+          return { txid, vout: Number(vout) };
+        });
       default:
         throw new RpcFailure(-32601, 'Method not found', 404);
     }
@@ -264,10 +314,17 @@ export class FakeBitcoind {
       throw new RpcFailure(-22, 'TX decode failed. Make sure the tx has at least one input.');
     }
     const txid = txidHex(tx);
-    if (this.mempool.has(txid) || this.confirmed.has(txid)) return txid;
+    if (this.mempool.has(txid)) return txid;
+    // bitcoind 27: a confirmed tx with an output still unspent is "already in utxo set"; one whose
+    // outputs are all spent goes on to the mempool checks and fails on its (spent) inputs.
+    if (this.confirmed.has(txid) && tx.outputs.some((_, n) => this.utxos.has(key(txid, n)))) {
+      throw new RpcFailure(-27, 'Transaction outputs already in utxo set');
+    }
     for (const i of tx.inputs) {
       const k = key(toHex(i.prevout.txid.slice().reverse()), i.prevout.vout);
-      if (!this.utxos.has(k) || this.spentInMempool.has(k)) throw new RpcFailure(-25, 'bad-txns-inputs-missingorspent');
+      if (!this.utxos.has(k)) throw new RpcFailure(-25, 'bad-txns-inputs-missingorspent');
+      // No replacement (RBF) in this fake: another spend in the mempool wins.
+      if (this.spentInMempool.has(k)) throw new RpcFailure(-26, 'txn-mempool-conflict');
     }
     for (const i of tx.inputs) {
       const k = key(toHex(i.prevout.txid.slice().reverse()), i.prevout.vout);
