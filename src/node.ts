@@ -9,7 +9,7 @@ import type { Store } from './store/types.js';
 import type { Listener } from './net/listen-node.js';
 import type { Dialer } from './net/dial.js';
 import { webSocketDialer } from './net/dial-browser.js';
-import { checkChainForNetwork, createChainSource, parseChainFlag, type ChainSource, type ChainSpec } from './chain/index.js';
+import { chainSourceFor, type ChainSource, type ChainSpec } from './chain/index.js';
 import type { Network } from './chain/types.js';
 import { LightningNode, type NodeOptions } from './runtime/node.js';
 import { NODE_SCHEMA } from './runtime/schema.js';
@@ -68,10 +68,6 @@ export interface LightningNodeClient extends CoreMethods {
   close(): Promise<void>;
 }
 
-function isChainSource(c: unknown): c is ChainSource {
-  return typeof c === 'object' && c !== null && 'tipHeight' in c && 'broadcast' in c;
-}
-
 // Deno 2 also has a `process` with versions.node (its Node compatibility layer); it takes the
 // edge path: WASM fetched from the package, WebSocket dialer, nothing from node:*.
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === 'object';
@@ -107,9 +103,7 @@ export async function createLightningNode(opts: CreateLightningNodeOptions = {})
   else await initCrypto();
   const network = opts.network ?? 'regtest';
   // Before the store is opened (and its lock taken): a wrong chain is a configuration error.
-  const chainOpt = opts.chain ?? 'static';
-  const chain = isChainSource(chainOpt) ? chainOpt : createChainSource(typeof chainOpt === 'string' ? parseChainFlag(chainOpt) : chainOpt, network);
-  checkChainForNetwork(chain, network);
+  const chain = chainSourceFor(opts.chain ?? 'static', network);
   if (opts.dataDir) await (await import('node:fs/promises')).mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const seed = opts.seed ?? (opts.dataDir ? await loadOrCreateSeed(opts.dataDir) : newSeed());
   const store = opts.store ?? (opts.dataDir ? await openDataDirStore(opts.dataDir) : await openMemoryStore({ name: 'node', schema: NODE_SCHEMA }));

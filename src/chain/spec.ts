@@ -24,23 +24,47 @@ export function parseChainFlag(text: string): ChainSpec {
   return kind === 'esplora' ? { esplora: rest } : { bitcoind: rest };
 }
 
+/** Sources that passed checkChainForNetwork, with the network they passed for. */
+const accepted = new WeakMap<object, Network>();
+
 /**
  * The check every composition of a node with a chain source must pass, however the source was
  * made (a spec, or an object handed in by the embedder): the node's chain_hash and the source
  * must describe the same network, and the static source (synthetic funding, zero-conf on a chain
- * nobody can check) exists only on regtest.
+ * nobody can check) exists only on regtest. LightningNode.start runs it for every caller; the
+ * factories that open a store (createLightningNode, createBrowserNode) get their source through
+ * chainSourceFor/createChainSource first, so a wrong chain fails before the store and its lock
+ * are touched, and the start's own check of that same source is then a lookup.
  */
 export function checkChainForNetwork(chain: Pick<ChainSource, 'kind' | 'network'>, network: Network): void {
+  if (accepted.get(chain) === network) return;
   if (chain.network !== network) {
     throw new ChainError('BAD_SPEC', `the ${chain.kind} chain source is for ${chain.network} but the node runs on ${network}`);
   }
   if (chain.kind === 'static' && network !== 'regtest') throw new ChainError('BAD_SPEC', 'the static chain source is only allowed on regtest');
+  accepted.set(chain, network);
 }
 
+export function isChainSource(c: unknown): c is ChainSource {
+  return typeof c === 'object' && c !== null && 'tipHeight' in c && 'broadcast' in c;
+}
+
+/** The node's chain source from a `--chain` flag, a spec or the embedder's own object, checked. */
+export function chainSourceFor(option: string | ChainSpec | ChainSource, network: Network, onError?: (e: unknown) => void): ChainSource {
+  if (!isChainSource(option)) return createChainSource(typeof option === 'string' ? parseChainFlag(option) : option, network, onError);
+  checkChainForNetwork(option, network);
+  return option;
+}
+
+/** Builds the source a spec names, checked for `network` (checkChainForNetwork). */
 export function createChainSource(spec: ChainSpec, network: Network, onError?: (e: unknown) => void): ChainSource {
+  const chain = buildChainSource(spec, network, onError);
+  checkChainForNetwork(chain, network);
+  return chain;
+}
+
+function buildChainSource(spec: ChainSpec, network: Network, onError?: (e: unknown) => void): ChainSource {
   if ('static' in spec) {
-    // Synthetic funding and zero-conf on a chain nobody can check is for tests and demos only.
-    if (network !== 'regtest') throw new ChainError('BAD_SPEC', 'the static chain source is only allowed on regtest');
     return new StaticChain({
       network,
       ...(spec.static === true ? {} : { height: spec.static }),

@@ -187,7 +187,8 @@ export class LightningNode implements LightningNodeApi, NodeServices {
   }
 
   static async start(opts: NodeOptions): Promise<LightningNode> {
-    // However the chain source was made (a spec, or an object from the embedder).
+    // Every composition comes through here, however its chain source was made; a source the
+    // store-opening factories already checked (before opening the store) passes at once.
     checkChainForNetwork(opts.chain, opts.network);
     const node = new LightningNode(opts);
     await node.load();

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLightningNode, LightningNode, type LightningNodeClient } from '../../../src/node.js';
-import { BitcoindChain, ChainError, EsploraChain, StaticChain, checkChainForNetwork } from '../../../src/chain/index.js';
+import { BitcoindChain, ChainError, EsploraChain, StaticChain, chainSourceFor, checkChainForNetwork } from '../../../src/chain/index.js';
 import { openMemoryStore } from '../../../src/store/memory.js';
 import { NODE_SCHEMA } from '../../../src/runtime/schema.js';
 import { webSocketDialer } from '../../../src/net/dial-browser.js';
@@ -25,6 +25,28 @@ describe('checkChainForNetwork', () => {
     expect(() => checkChainForNetwork(new StaticChain({ network: 'bitcoin' }), 'bitcoin')).toThrow(/only allowed on regtest/);
     expect(() => checkChainForNetwork(new EsploraChain({ url: 'http://x', network: 'signet' }), 'testnet')).toThrow(ChainError);
     expect(() => checkChainForNetwork(new BitcoindChain({ url: 'http://u:p@x:1', network: 'bitcoin' }), 'bitcoin')).not.toThrow();
+  });
+
+  it('a source accepted for one network is still refused for another', () => {
+    const signet = new StaticChain({ network: 'signet' });
+    const regtest = new StaticChain();
+    checkChainForNetwork(regtest, 'regtest');
+    expect(() => checkChainForNetwork(regtest, 'signet')).toThrow(/is for regtest but the node runs on signet/);
+    expect(() => checkChainForNetwork(signet, 'signet')).toThrow(/only allowed on regtest/);
+    expect(() => checkChainForNetwork(signet, 'signet')).toThrow(/only allowed on regtest/);
+  });
+});
+
+describe('chainSourceFor', () => {
+  it('takes a flag, a spec or a source object, and checks each the same way', () => {
+    expect(chainSourceFor('static:5', 'regtest').kind).toBe('static');
+    expect(chainSourceFor({ esplora: 'http://127.0.0.1:1' }, 'signet')).toMatchObject({ kind: 'esplora', network: 'signet' });
+    const own = new EsploraChain({ url: 'http://127.0.0.1:1', network: 'testnet' });
+    expect(chainSourceFor(own, 'testnet')).toBe(own);
+    expect(() => chainSourceFor('static', 'bitcoin')).toThrow(/only allowed on regtest/);
+    expect(() => chainSourceFor({ static: true }, 'signet')).toThrow(/only allowed on regtest/);
+    expect(() => chainSourceFor(own, 'bitcoin')).toThrow(/esplora chain source is for testnet but the node runs on bitcoin/);
+    expect(() => chainSourceFor('electrum:x', 'regtest')).toThrow(/bad --chain value/);
   });
 });
 
