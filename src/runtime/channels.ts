@@ -3,7 +3,7 @@
 // (with whatever the caller must persist atomically alongside) → send the messages → act on the
 // events. Each channel's transitions are serialized by a per-channel lock.
 import type { Store, StoreRecord, WriteOp } from '../store/types.js';
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, TxStatus } from '../chain/types.js';
 import type { PeerManager, RemoteErrorInfo, ConnectionInfo } from '../peer/index.js';
 import type { WireMessage } from '../wire/index.js';
 import { isNegotiated } from '../wire/features.js';
@@ -29,6 +29,7 @@ import {
   fulfillHtlc,
   fundingWatch,
   fundingDepth,
+  fundingSpent,
   htlcViews,
   openChannel,
   peerConnected,
@@ -122,6 +123,7 @@ export class ChannelManager {
       log: d.log,
       channel: (ref) => this.get(ref),
       channels: () => this.all(),
+      fundingSpent: (id) => this.onFundingSpent(id),
       fatal: (e) => d.fatal(e),
     });
   }
@@ -143,6 +145,10 @@ export class ChannelManager {
       this.chans.set(id, ch);
       if (ch.record.temporary_channel_id !== id) this.aliasOfTemp.set(ch.record.temporary_channel_id, id);
     }
+    // Funding txs of attempts that never reached funding_signed (a crash or a stop mid-open): they
+    // will never be broadcast, so their wallet inputs are handed back.
+    const fundings = (await this.d.store.query(FUNDINGS_TABLE.name)) as unknown as FundingRecord[];
+    for (const f of fundings) if (!this.get(f.channel_ref)?.persisted) void this.abandonFunding(f.channel_ref);
     // A crash (or a chain source that was down) may have kept a funding, commitment or closing
     // tx from the chain: offer them again, without holding up the start.
     void this.rebroadcaster.run();
@@ -341,6 +347,8 @@ export class ChannelManager {
           this.d.log.log('warn', 'channel failed', { channel_id: e.channel_id, by: e.by, reason: e.reason, data_loss: e.data_loss });
           this.d.events.emit({ type: 'channel', peer_id: ch.record.peer_id, channel_id: e.channel_id, state: channelSummary(ch).cln_state });
           this.rejectFunding(ch.record.temporary_channel_id, new ChannelCommandError('CHANNEL_FAILED', e.reason));
+          // Failed before funding_signed (e.g. the peer refused our funding_created): never broadcast.
+          if (!ch.persisted) queueMicrotask(() => void this.abandonFunding(ch.record.temporary_channel_id));
           break;
         case 'warning_received':
           this.d.events.emit({ type: 'warning', message: `peer ${ch.record.peer_id}: ${e.message}` });
@@ -380,6 +388,7 @@ export class ChannelManager {
           // An unfinished open dies with the connection (BOLT 2: forget it).
           this.chans.delete(this.keyOf(cur));
           this.rejectFunding(cur.record.temporary_channel_id, new ChannelCommandError('PEER_DISCONNECTED', 'peer disconnected during channel establishment'));
+          queueMicrotask(() => void this.abandonFunding(cur.record.temporary_channel_id));
           return;
         }
         await this.apply(peerDisconnected(cur));
@@ -499,22 +508,68 @@ export class ChannelManager {
     w.reject(e);
   }
 
-  /** Builds the funding tx the funder machine asked for, keeps it, and hands over the outpoint. */
+  /**
+   * Builds the funding tx the funder machine asked for, keeps it, and hands over the outpoint.
+   * The wallet may take several bitcoind calls: the channel's lock is not held meanwhile (a close
+   * or the peer's error need not wait for it), so the tx is used only if the channel is still the
+   * one it was built for; otherwise it never goes out and its inputs are released.
+   */
   private async fund(tmp: string, fundingSat: bigint): Promise<void> {
+    const ch = await this.lock.run(tmp, () => this.get(tmp));
+    if (!ch || ch.persisted || ch.record.state !== 'AWAITING_FUNDING_TX' || !ch.record.remote_keys) return;
+    let rec: FundingRecord;
+    try {
+      rec = await this.buildFunding(ch, fundingSat);
+    } catch (e) {
+      this.rejectFunding(tmp, new ChannelCommandError('FUNDING_FAILED', errorMessage(e)));
+      return;
+    }
     await this.lock.run(tmp, async () => {
-      const ch = this.get(tmp);
-      if (!ch || !ch.record.remote_keys) return;
-      let rec: FundingRecord;
-      try {
-        rec = await this.buildFunding(ch, fundingSat);
-      } catch (e) {
-        this.rejectFunding(tmp, new ChannelCommandError('FUNDING_FAILED', errorMessage(e)));
+      if (this.get(tmp) !== ch || this.stopped) {
+        this.d.log.log('info', 'funding tx not used: the open ended while it was built', { temporary_channel_id: tmp });
+        this.rejectFunding(tmp, new ChannelCommandError('CLOSED', 'channel establishment ended while the funding tx was built'));
+        queueMicrotask(() => void this.abandonFunding(tmp, rec.tx_hex));
         return;
       }
       await this.apply(provideFunding(ch, { txid: fromHex(rec.txid).reverse(), output_index: rec.output_index }), [
         { table: FUNDINGS_TABLE.name, put: rec as unknown as StoreRecord },
       ]);
     });
+  }
+
+  /**
+   * An open that ended before funding_signed: its funding tx (`txHex`, or the kept record's) will
+   * never be broadcast. The wallet's reserved inputs are released and the record dropped; if the
+   * wallet cannot be reached the record stays, and the next start tries again.
+   */
+  private async abandonFunding(ref: string, txHex?: string): Promise<void> {
+    if (this.get(ref)?.persisted) return;
+    let rec: (FundingRecord & StoreRecord) | undefined;
+    try {
+      rec = await this.d.store.get<FundingRecord & StoreRecord>(FUNDINGS_TABLE.name, ref);
+    } catch (e) {
+      this.d.log.log('warn', 'abandoned funding not released: store read failed', { channel_ref: ref, error: errorMessage(e) });
+      return;
+    }
+    const hex = txHex ?? rec?.tx_hex;
+    if (hex === undefined) return;
+    const release = this.d.chain.wallet?.release;
+    if (release) {
+      try {
+        await release.call(this.d.chain.wallet, hex);
+        this.d.log.log('info', 'funding inputs released', { channel_ref: ref });
+      } catch (e) {
+        const later = rec ? 'retried at the next start' : 'they stay locked until bitcoind restarts';
+        this.d.log.log('warn', `funding inputs not released (${later})`, { channel_ref: ref, error: errorMessage(e) });
+        return;
+      }
+    }
+    if (!rec) return;
+    try {
+      await this.d.store.commit([{ table: FUNDINGS_TABLE.name, delete: ref }]);
+    } catch (e) {
+      this.d.fatal(e);
+    }
   }
 
   private async buildFunding(ch: Channel, fundingSat: bigint): Promise<FundingRecord> {
@@ -561,23 +616,26 @@ export class ChannelManager {
         if (cur) await this.apply(blockHeight(cur, height));
       });
     }
+    // What the depth check learns, the rebroadcaster need not ask again in this block.
+    const statuses = new Map<string, TxStatus>();
     try {
-      await this.checkFundingDepths();
+      await this.checkFundingDepths(statuses);
     } catch (e) {
       // The chain source is unreachable: the next block looks again.
       this.d.log.log('warn', 'funding depth check failed', { error: errorMessage(e) });
     }
     await this.updateFeerates();
-    await this.rebroadcaster.run();
+    await this.rebroadcaster.run(statuses);
   }
 
-  private async checkFundingDepths(): Promise<void> {
+  private async checkFundingDepths(statuses: Map<string, TxStatus>): Promise<void> {
     for (const c of this.all()) {
       const r = c.record;
       const watch = fundingWatch(c);
       if (r.state !== 'AWAITING_LOCKIN' || !watch || watch.minimum_depth === 0) continue;
       const txid = toHex(watch.txid.slice().reverse());
       const status = await this.d.chain.txStatus(txid, watch.output_index);
+      statuses.set(txid, status);
       if (status.confirmations === null || status.confirmations === r.funding_depth) continue;
       // The funder could confirm anything: only the promised output counts (fundee's safety).
       const out = await this.d.chain.txOutput(txid, watch.output_index);
@@ -714,17 +772,42 @@ export class ChannelManager {
     return done;
   }
 
+  /** The funding output of a closed channel is spent for good (rebroadcaster): ONCHAIN. */
+  private async onFundingSpent(channelId: string): Promise<void> {
+    await this.lock.run(channelId, async () => {
+      const cur = this.get(channelId);
+      if (!cur || (cur.record.state !== 'FORCE_CLOSED' && cur.record.state !== 'CLOSING_COMPLETE')) return;
+      this.d.log.log('info', 'channel funding output spent: on chain', { channel_id: channelId });
+      await this.apply(fundingSpent(cur));
+    });
+  }
+
   /**
    * `close` on a channel still being opened (nothing persisted yet): forget it, tell the peer with
-   * an error (BOLT 1: the channel is failed), and fail the fundchannel waiting on it.
+   * an error (BOLT 1: the channel is failed), fail the fundchannel waiting on it, and release the
+   * funding tx's inputs if one was built. Under the channel's locks — the temporary id's (the
+   * funding step's) and, once funding_created went out, the final id's (the peer's messages') —
+   * so no transition in flight puts the channel back.
    */
-  discardUnopened(peerId: string, reason: string): void {
+  async discardUnopened(peerId: string, reason: string): Promise<void> {
     for (const c of this.ofPeer(peerId)) {
       if (c.persisted) continue;
       const tmp = c.record.temporary_channel_id;
-      this.chans.delete(this.keyOf(c));
-      this.rejectFunding(tmp, new ChannelCommandError('CLOSED', reason));
-      void this.sendTo(peerId, { type: 'error', channel_id: fromHex(tmp), data: new TextEncoder().encode(reason) });
+      await this.lock.run(tmp, async () => {
+        const id = this.get(tmp)?.record.channel_id;
+        if (id === undefined) return;
+        const discard = async (): Promise<void> => {
+          const cur = this.get(tmp);
+          if (!cur || cur.persisted) return;
+          this.chans.delete(this.keyOf(cur));
+          this.aliasOfTemp.delete(tmp);
+          this.rejectFunding(tmp, new ChannelCommandError('CLOSED', reason));
+          // The peer knows the channel by its final id once funding_created went out.
+          await this.sendTo(peerId, { type: 'error', channel_id: fromHex(cur.record.channel_id), data: new TextEncoder().encode(reason) });
+          queueMicrotask(() => void this.abandonFunding(tmp));
+        };
+        await (id === tmp ? discard() : this.lock.run(id, discard));
+      });
     }
   }
 

@@ -3,7 +3,8 @@
 //   starts (the channel stays usable).
 // - Mutual close A–B with `destination` and `feerange`: `{ type: 'mutual', tx, txid }`, both sides
 //   CLOSINGD_COMPLETE, the same closing tx broadcast to each side's chain (dev-mine accepts only
-//   broadcast txids), our output paying the destination, the fee inside the feerange.
+//   broadcast txids), our output paying the destination, the fee inside the feerange; once the
+//   closing tx is mined, listpeerchannels shows ONCHAIN on both sides.
 // - Unilateral close A–C: C is offline, `unilateraltimeout` passes, A broadcasts its commitment
 //   (spending the funding output) and answers `{ type: 'unilateral', tx, txid }`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +105,6 @@ describe('close', () => {
         return x?.state === 'CLOSINGD_COMPLETE' ? x : undefined;
       });
       expect(ch.state).toBe('CLOSINGD_COMPLETE');
-      expect(await until(`${n.name} broadcast ${r.txid as string}`, async () => ((await broadcastTo(n, r.txid as string)) ? true : undefined))).toBe(true);
     }
 
     // Our output pays the destination: the funder's balance minus the fee.
@@ -122,6 +122,12 @@ describe('close', () => {
     expect([again.code, again.message]).toEqual([-32602, expect.stringMatching(/^id: Channel in state CLOSINGD_COMPLETE/)]);
     const byPeer = await refused(a, { id: b.id });
     expect([byPeer.code, byPeer.message]).toEqual([-1, 'Peer has no active channel']);
+
+    // Each side broadcast the same closing tx; once it is in a block the channel is ONCHAIN.
+    for (const n of [a, b]) {
+      expect(await until(`${n.name} broadcast ${r.txid as string}`, async () => ((await broadcastTo(n, r.txid as string)) ? true : undefined))).toBe(true);
+      await until(`${n.name} ONCHAIN`, async () => ((await channelById(n, ab.channel_id))?.state === 'ONCHAIN' ? true : undefined));
+    }
   });
 
   it('unilateral close: the peer is offline, unilateraltimeout passes, our commitment goes on chain', async () => {

@@ -52,7 +52,7 @@ describe('discarding an unopened channel', () => {
     if (!open || open.type !== 'open_channel') throw new Error('no open_channel sent');
     expect(mgr.ofPeer(peer)).toHaveLength(1);
 
-    mgr.discardUnopened(peer, 'close command called');
+    await mgr.discardUnopened(peer, 'close command called');
     expect(await outcome).toBe('close command called');
     expect(mgr.ofPeer(peer)).toEqual([]);
     await new Promise<void>((r) => setImmediate(r));
