@@ -133,6 +133,31 @@ export const commitChecks: ConformanceCheck[] = [
     },
   },
   {
+    // Backends may read a long query in several requests (IndexedDB reads 100 rows at a time):
+    // runs of equal index keys longer than a request, and bounds that fall on a request's last
+    // row, must come out as one query would.
+    name: 'long queries: more rows than one read, long runs of equal index keys, limits across reads',
+    async run(ctx) {
+      const s = await ctx.open(ctx.fresh(), BASE);
+      // ids 1..450; x = 0 for ids 1..250 (a run longer than two reads), then 1, 2, 1, 2, …; u = id.
+      const rows: StoreRecord[] = Array.from({ length: 450 }, (_, i) => ({ id: i + 1, x: i < 250 ? 0 : 1 + (i % 2), u: i + 1 }));
+      await s.commit(rows.map((put) => ({ table: 'items', put })));
+      const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+      const x = (v: number): number[] => rows.filter((r) => r.x === v).map((r) => r.id as number);
+      assertEqual(ids(await s.query('items')), range(1, 450), 'every row, primary order');
+      assertEqual(ids(await s.query('items', { limit: 250 })), range(1, 250), 'limit across reads');
+      assertEqual(ids(await s.query('items', { range: { lower: 101 }, limit: 100 })), range(101, 200), 'a page that starts on a read boundary');
+      assertEqual(ids(await s.query('items', { range: { lower: 1, upper: 200 } })), range(1, 200), 'closed upper bound on the last row of a read');
+      assertEqual(ids(await s.query('items', { range: { lower: 0, upper: 100 } })), range(1, 100), 'closed upper bound = the first read');
+      assertEqual(ids(await s.query('items', { index: 'by_x' })), [...x(0), ...x(1), ...x(2)], 'index: a run of 250 equal keys, then the rest');
+      assertEqual(ids(await s.query('items', { index: 'by_x', range: { only: 0 } })), x(0), 'index only: the whole run');
+      assertEqual(ids(await s.query('items', { index: 'by_x', range: { only: 0 }, limit: 201 })), x(0).slice(0, 201), 'index run with a limit across reads');
+      assertEqual(ids(await s.query('items', { index: 'by_x', range: { lower: 0, upper: 1 }, limit: 300 })), [...x(0), ...x(1)].slice(0, 300), 'index limit past the run');
+      assertEqual(ids(await s.query('items', { index: 'by_u', range: { lower: 150, upper: 300 } })), range(150, 300), 'unique index across reads');
+      assertEqual(await s.count('items', { index: 'by_x', range: { only: 0 } }), 250, 'count of the run');
+    },
+  },
+  {
     name: 'limit and direction prev',
     async run(ctx) {
       const s = await ctx.open(ctx.fresh(), BASE);
