@@ -7,7 +7,8 @@
 //   ctx.log(msg)                 progress on stderr
 // Prints one JSON document { machine, suites: { name: figures } } on stdout and writes it to
 // bench/results/latest.json. A suite that throws is reported as { error } and makes the exit
-// status 1; the others still run. Benchmarks measure; nothing here asserts timings.
+// status 1, as does a suite whose result holds an { error } part; the others still run.
+// Benchmarks measure; nothing here asserts timings.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,6 +42,13 @@ function suiteNames(only) {
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
+/** True when some object inside `v` has an `error` member (a part of a suite that failed). */
+function containsError(v) {
+  if (v === null || typeof v !== 'object') return false;
+  if (!Array.isArray(v) && 'error' in v) return true;
+  return Object.values(v).some(containsError);
+}
+
 async function main() {
   const { only } = parseArgs(process.argv.slice(2));
   const names = suiteNames(only);
@@ -59,6 +67,11 @@ async function main() {
       try {
         const mod = await import(pathToFileURL(join(HERE, 'suites', `${name}.mjs`)).href);
         suites[name] = await mod.default(ctx);
+        // Suites keep the figures of the parts that worked and put { error } where one failed.
+        if (containsError(suites[name])) {
+          failed = true;
+          log(`suite ${name}: a part failed (see its "error" members)`);
+        }
       } catch (e) {
         failed = true;
         suites[name] = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
