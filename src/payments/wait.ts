@@ -51,6 +51,11 @@ export class WaitIndexWaiters {
     );
   }
 
+  /** Answer every blocked `wait` with `outcome` (the node is stopping). */
+  answerAll(outcome: Outcome<WaitResult>): number {
+    return this.set.settleAll(outcome);
+  }
+
   get size(): number {
     return this.set.size;
   }

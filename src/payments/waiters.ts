@@ -1,7 +1,8 @@
 // Registries of pending waits: waitsendpay waiters keyed by attempt, and `wait` waiters keyed by
 // index. Many callers may wait on the same key; all are answered together. A waiter ends by an
 // answer, by its timeout (waitsendpay only: 200 "Timed out while waiting", the payment untouched),
-// or by its AbortSignal (the promise rejects with the signal's reason; nothing else changes).
+// by its AbortSignal (the promise rejects with the signal's reason; nothing else changes), or
+// when the node stops (answered with -5; the payments stay as they are).
 import { PAY_IN_PROGRESS, RpcError, failWith, type Outcome } from '../rpc/errors.js';
 import { scheduleLong, type Clock } from './clock.js';
 import type { PaymentObject } from './format.js';
@@ -66,6 +67,11 @@ export class WaiterSet<T> {
     return n;
   }
 
+  /** Settle every waiter of every key (the node is stopping). */
+  settleAll(value: T): number {
+    return this.settleWhere(() => true, () => value);
+  }
+
   get size(): number {
     let n = 0;
     for (const s of this.byKey.values()) n += s.size;
@@ -94,6 +100,11 @@ export class WaitsendpayWaiters {
   /** Answer everyone waiting on `id` (Resolution.answer). */
   answer(id: AttemptId, outcome: Outcome<PaymentObject>): number {
     return this.set.settle(attemptKey(id), outcome);
+  }
+
+  /** Answer every waiter with `outcome` (the node is stopping; the payments stay as they are). */
+  answerAll(outcome: Outcome<PaymentObject>): number {
+    return this.set.settleAll(outcome);
   }
 
   get size(): number {

@@ -10,7 +10,7 @@ import type { ByteStream } from '../net/byte-stream.js';
 import { PeerManager, type PeerTiming, type BackoffOptions } from '../peer/index.js';
 import { chainHash } from '../wire/chains.js';
 import { LightningError, errorMessage } from '../errors.js';
-import { RpcError } from '../rpc/errors.js';
+import { LIGHTNINGD_SHUTDOWN, RpcError, failWith } from '../rpc/errors.js';
 import { dispatchText, dispatchValues, methodTable, defineMethod, type MethodTable } from '../rpc/dispatch.js';
 import type { JsonOut } from '../rpc/json-write.js';
 import { DEFAULT_PARAM_CONTEXT, type ParamContext } from '../rpc/params.js';
@@ -99,6 +99,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
   private readonly waitIndexes = new WaitIndexWaiters();
   private readonly unsubscribers: (() => void)[] = [];
   private stopping: Promise<void> | undefined;
+  private stopReason: string | undefined;
 
   private constructor(private readonly opts: NodeOptions) {
     this.network = opts.network;
@@ -342,6 +343,7 @@ export class LightningNode implements LightningNodeApi, NodeServices {
 
   /** Calls a method with JS values; resolves with plain values (u64 as bigint) or rejects with RpcError. */
   async rpc(method: string, params?: RpcParams, opts: { signal?: AbortSignal } = {}): Promise<RpcValue> {
+    if (this.stopReason !== undefined) throw this.stoppedError(this.stopReason);
     const out = await dispatchValues(this.table, method, params ?? {}, opts.signal ? { signal: opts.signal } : {}, this.pctx);
     if (!out.ok) throw out.error;
     return fromRpcJson(out.value);
@@ -376,8 +378,19 @@ export class LightningNode implements LightningNodeApi, NodeServices {
     void this.stop(reason);
   }
 
+  /** What a call gets once the node stops (the Worker client says the same for its calls). */
+  private stoppedError(reason: string): RpcError {
+    return new RpcError(LIGHTNINGD_SHUTDOWN, `lightning-worker stopped: ${reason}`);
+  }
+
   stop(reason = 'stop command'): Promise<void> {
     this.stopping ??= (async () => {
+      this.stopReason = reason;
+      // Blocked waitsendpay/wait calls would otherwise never return; their payments stay as they are.
+      const stopped = failWith(this.stoppedError(reason));
+      this.payments.waiters.answerAll(stopped);
+      this.payments.indexWaiters.answerAll(stopped);
+      this.waitIndexes.answerAll(stopped);
       this.channels.stop();
       this.invoices.stop();
       for (const u of this.unsubscribers) u();

@@ -72,8 +72,26 @@ describe('LightningNode payments wiring', () => {
     await vi.waitFor(() => expect(stops).toHaveLength(1));
     expect(stops[0]).toBe('store write failed, node stopped: write failed: disk full');
     const again = await rejection(payself(inv));
-    expect([again.code, again.message]).toEqual([-5, 'node stopped: a store write failed']);
+    expect([again.code, again.message]).toEqual([-5, 'lightning-worker stopped: store write failed, node stopped: write failed: disk full']);
     expect(stops).toHaveLength(1);
     await client.close().catch((x: unknown) => expect(String(x)).toMatch(/failed|closed/i));
+  });
+
+  it('stopping answers blocked waits with -5 and refuses later calls; nothing is written', async () => {
+    const { client, invoice, payself } = await node();
+    const inv = await invoice('c');
+    await payself(inv);
+    const sendpays = client.node.rpc('wait', { subsystem: 'sendpays', indexname: 'created', nextvalue: 5 });
+    const invoices = client.node.rpc('wait', { subsystem: 'invoices', indexname: 'created', nextvalue: 9 });
+    const before = await client.node.rpc('listsendpays', {});
+    await client.node.stop('stop command');
+    for (const p of [sendpays, invoices]) {
+      const e = await rejection(p);
+      expect([e.code, e.message]).toEqual([-5, 'lightning-worker stopped: stop command']);
+    }
+    const later = await rejection(client.node.rpc('listsendpays', {}));
+    expect([later.code, later.message]).toEqual([-5, 'lightning-worker stopped: stop command']);
+    await client.close();
+    expect((before as { payments: unknown[] }).payments).toHaveLength(1);
   });
 });

@@ -130,6 +130,19 @@ describe('waiting (W-2, W-3)', () => {
     expect(w.answer(ID1, { ok: false, error: new RpcError(204, 'late') })).toBe(0);
   });
 
+  it('answerAll (the node stopping) answers every waiter of every attempt and clears their timers', async () => {
+    const clock = new FakeClock();
+    const w = new WaitsendpayWaiters(clock);
+    const ID2 = { ...ID1, partid: 2n };
+    const waits = [w.wait(ID1), w.wait(ID1, 60), w.wait(ID2, 3600)];
+    expect(clock.pending).toBe(2);
+    const stopped = { ok: false as const, error: new RpcError(-5, 'lightning-worker stopped: closed') };
+    expect(w.answerAll(stopped)).toBe(3);
+    for (const p of waits) expect(await p).toBe(stopped);
+    expect(clock.pending).toBe(0);
+    expect(w.size).toBe(0);
+  });
+
   it('settled rows answer without waiting (W-2)', async () => {
     const { payer } = await makePayer();
     expectOk(await payer.call('sendpay', { route, payment_hash: HASH }));
