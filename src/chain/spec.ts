@@ -24,9 +24,6 @@ export function parseChainFlag(text: string): ChainSpec {
   return kind === 'esplora' ? { esplora: rest } : { bitcoind: rest };
 }
 
-/** Sources that passed checkChainForNetwork, with the network they passed for. */
-const accepted = new WeakMap<object, Network>();
-
 /**
  * The check every composition of a node with a chain source must pass, however the source was
  * made (a spec, or an object handed in by the embedder): the node's chain_hash and the source
@@ -34,15 +31,13 @@ const accepted = new WeakMap<object, Network>();
  * nobody can check) exists only on regtest. LightningNode.start runs it for every caller; the
  * factories that open a store (createLightningNode, createBrowserNode) get their source through
  * chainSourceFor/createChainSource first, so a wrong chain fails before the store and its lock
- * are touched, and the start's own check of that same source is then a lookup.
+ * are touched (the start checks the same source again: two comparisons).
  */
 export function checkChainForNetwork(chain: Pick<ChainSource, 'kind' | 'network'>, network: Network): void {
-  if (accepted.get(chain) === network) return;
   if (chain.network !== network) {
     throw new ChainError('BAD_SPEC', `the ${chain.kind} chain source is for ${chain.network} but the node runs on ${network}`);
   }
   if (chain.kind === 'static' && network !== 'regtest') throw new ChainError('BAD_SPEC', 'the static chain source is only allowed on regtest');
-  accepted.set(chain, network);
 }
 
 export function isChainSource(c: unknown): c is ChainSource {

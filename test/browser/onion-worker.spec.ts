@@ -4,11 +4,10 @@
 // (including another network's invoice, which `decode` accepts).
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { Outcome } from './pages/worker-client.js';
+import { openWorkerPage, outcomeValue, unique, warmUpWorkerPage } from './support/worker-page.js';
 import { loadVector } from '../support/shared.js';
 import { sphinxBuildPureJs } from '../support/sphinx-purejs.js';
-
-const PAGE = '/test/browser/pages/worker-client.html';
-const unique = (label: string): string => `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
+import { fromHex as unhex, toHex as hex } from '../../src/util/bytes.js';
 
 interface OnionVector {
   onion_test: { generate: { session_key: string; associated_data: string; hops: { pubkey: string; payload: string }[] }; onion: string };
@@ -16,37 +15,15 @@ interface OnionVector {
 const ov = loadVector<OnionVector>('bolt04-onion.json').onion_test;
 const bolt11 = loadVector<{ valid: { title: string; invoice: string; payee_pubkey: string; payment_hash: string }[] }>('bolt11-invoices.json').valid;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
-
 async function open(context: BrowserContext, dbName: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(PAGE);
-  await page.waitForFunction(() => window.lwReady === true);
-  const started = await page.evaluate((o) => window.lw.start(o), { network: 'regtest' as const, dbName, chain: { static: 110 } });
+  const { page, started } = await openWorkerPage(context, dbName);
   expect(started).toMatchObject({ ok: true });
   return page;
 }
 
-// The first real start may make Vite's dev server optimize the Worker's dependencies and reload
-// the page (a dev-server artifact): let that happen before the tests.
-test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await open(context, unique('warm-up'));
-      break;
-    } catch (e) {
-      if (attempt >= 3 || !String(e).includes('Execution context was destroyed')) throw e;
-    }
-  }
-  await context.close();
-});
+test.beforeAll(async ({ browser }) => warmUpWorkerPage(browser));
 
-function value(o: Outcome): Record<string, unknown> {
-  if (!o.ok) throw new Error(`call failed: ${JSON.stringify(o)}`);
-  return JSON.parse(o.value) as Record<string, unknown>;
-}
+const value = outcomeValue;
 
 const call = (page: Page, method: string, params: Record<string, unknown>): Promise<Outcome> =>
   page.evaluate((a) => window.lw.call(a.method, a.params as never), { method, params });

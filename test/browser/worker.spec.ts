@@ -2,42 +2,13 @@
 // WASM crypto, IndexedDB, Web Lock): results and errors across the boundary, abortable waits,
 // events, one writer per database across tabs, read-only views. Payments over WebSocket to other
 // nodes are the runtime's network tests; here the node pays itself (sendpay with an empty route).
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { Outcome } from './pages/worker-client.js';
+import { expect, test, type Page } from '@playwright/test';
+import { WORKER_PAGE, openWorkerPage, outcomeValue, unique, warmUpWorkerPage } from './support/worker-page.js';
 
-const PAGE = '/test/browser/pages/worker-client.html';
-const unique = (label: string): string => `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
+const open = openWorkerPage;
+const value = outcomeValue;
 
-type Started = Outcome & { readOnly?: boolean; id?: string; startError?: boolean };
-
-async function open(context: BrowserContext, dbName: string, extra: { readOnlyIfLocked?: boolean } = {}): Promise<{ page: Page; started: Started }> {
-  const page = await context.newPage();
-  await page.goto(PAGE);
-  await page.waitForFunction(() => window.lwReady === true);
-  const started = await page.evaluate((o) => window.lw.start(o), { network: 'regtest' as const, dbName, chain: { static: 110 }, ...extra });
-  return { page, started };
-}
-
-// The first real start makes Vite's dev server discover the Worker's dependencies, optimize them
-// and reload the page (a dev-server artifact). Let that happen here, before any test runs.
-test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { started } = await open(context, unique('warm-up'));
-      expect(started).toMatchObject({ ok: true });
-      break;
-    } catch (e) {
-      if (attempt >= 3 || !String(e).includes('Execution context was destroyed')) throw e;
-    }
-  }
-  await context.close();
-});
-
-function value(o: Outcome): Record<string, unknown> {
-  if (!o.ok) throw new Error(`call failed: ${JSON.stringify(o)}`);
-  return JSON.parse(o.value) as Record<string, unknown>;
-}
+test.beforeAll(async ({ browser }) => warmUpWorkerPage(browser));
 
 /** An invoice of our own, paid by sendpay with an empty route; resolves with its payment_hash. */
 async function selfPay(page: Page, label: string): Promise<string> {
@@ -144,7 +115,7 @@ test.describe('Worker client with the real node', () => {
     const db = unique('deleted');
     const { page } = await open(context, db);
     const other = await context.newPage();
-    await other.goto(PAGE);
+    await other.goto(WORKER_PAGE);
     const deleted = await other.evaluate(
       (d) =>
         new Promise<string>((resolve) => {

@@ -22,3 +22,8 @@ export async function rpcRejection(p: Promise<unknown>): Promise<{ code: number;
   }
   throw new Error('expected an RpcError');
 }
+
+/** until() for a plain condition, polled often (in-process tests of timers and pollers). */
+export async function untilTrue(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  await until(what, async () => (cond() ? true : undefined), ms, 10);
+}

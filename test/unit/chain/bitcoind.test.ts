@@ -11,6 +11,7 @@ import { serializeTx, txidFromHex, txidHex } from '../../../src/channel/bitcoin/
 import { fromHex, toHex } from '../../../src/util/bytes.js';
 import { sat } from '../../../src/types.js';
 import { FakeBitcoind, methods } from './fake-bitcoind.js';
+import { untilTrue } from '../../support/until.js';
 
 const fakes: FakeBitcoind[] = [];
 const servers: Server[] = [];
@@ -315,26 +316,18 @@ describe('BitcoindChain errors and polling', () => {
     const seen: number[] = [];
     const stop = c.onBlock((h) => seen.push(h));
     const start = f.tip.height;
-    await until(() => seen.length === 1);
+    await untilTrue('seen.length === 1', () => seen.length === 1);
     f.mine(1);
-    await until(() => seen.length === 2);
+    await untilTrue('seen.length === 2', () => seen.length === 2);
     expect(seen).toEqual([start, start + 1]);
     f.warmup = true;
-    await until(() => errors.length > 0);
+    await untilTrue('errors.length > 0', () => errors.length > 0);
     expect(errors[0]).toMatchObject({ code: 'RPC', rpcCode: -28 });
     f.mine(2);
     f.warmup = false;
-    await until(() => seen.length === 3);
+    await untilTrue('seen.length === 3', () => seen.length === 3);
     expect(seen).toEqual([start, start + 1, start + 3]);
     stop();
     c.close();
   });
 });
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChainError, EsploraChain } from '../../../src/chain/index.js';
+import { untilTrue } from '../../support/until.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -117,29 +118,21 @@ describe('EsploraChain block polling', () => {
     const b: number[] = [];
     const stopA = c.onBlock((h) => a.push(h));
     c.onBlock((h) => b.push(h));
-    await until(() => a.length === 1);
+    await untilTrue('a.length === 1', () => a.length === 1);
     tip = 801;
-    await until(() => a.length === 2);
+    await untilTrue('a.length === 2', () => a.length === 2);
     down = true;
-    await until(() => errors.length > 0);
+    await untilTrue('errors.length > 0', () => errors.length > 0);
     expect(errors[0]).toMatchObject({ code: 'HTTP', httpStatus: 503 });
     tip = 803;
     down = false;
-    await until(() => a.length === 3);
+    await untilTrue('a.length === 3', () => a.length === 3);
     expect(a).toEqual([800, 801, 803]);
     stopA();
     tip = 804;
-    await until(() => b.length === 4);
+    await untilTrue('b.length === 4', () => b.length === 4);
     expect(b).toEqual([800, 801, 803, 804]);
     expect(a).toEqual([800, 801, 803]);
     c.close();
   });
 });
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
